@@ -1,0 +1,145 @@
+package org.arvados.tasksasjobs.backfill;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import liquibase.Scope;
+import liquibase.change.custom.CustomTaskChange;
+import liquibase.database.Database;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.exception.CustomChangeException;
+import liquibase.exception.ValidationErrors;
+import liquibase.resource.ResourceAccessor;
+import org.arvados.tasksasjobs.mapping.InheritPolicy;
+import org.arvados.tasksasjobs.mapping.TaskJobMapping;
+
+/**
+ * The Liquibase face of {@link Backfill}: the {@code customChange} of backfill.xml. Its attributes come from
+ * changelog parameters ({@code tasksAsJobs.batchSize}, {@code tasksAsJobs.inheritPolicy} (a file path, empty for
+ * "inherit every key"), {@code tasksAsJobs.strict}). A caller running Liquibase in-process may instead put a
+ * {@link BackfillSettings} and a {@link BackfillListener} into the Liquibase scope.
+ */
+public class BackfillChange implements CustomTaskChange {
+
+    /** Liquibase scope key for {@link BackfillSettings} that take precedence over the attributes. */
+    public static final String SETTINGS_SCOPE_KEY = "tasksAsJobs.backfillSettings";
+
+    private String batchSize;
+    private String inheritPolicy;
+    private String strict;
+    private BackfillResult result;
+
+    public void setBatchSize(String batchSize) {
+        this.batchSize = batchSize;
+    }
+
+    public void setInheritPolicy(String inheritPolicy) {
+        this.inheritPolicy = inheritPolicy;
+    }
+
+    public void setStrict(String strict) {
+        this.strict = strict;
+    }
+
+    @Override
+    public void execute(Database database) throws CustomChangeException {
+        BackfillSettings settings;
+        try {
+            settings = settings();
+        } catch (IllegalArgumentException e) {
+            throw new CustomChangeException(e.getMessage(), e);
+        }
+        Connection connection = ((JdbcConnection) database.getConnection()).getUnderlyingConnection();
+        TaskJobMapping mapping = settings.mapping();
+        BackfillListener listener = Scope.getCurrentScope().get(BackfillListener.SCOPE_KEY, BackfillListener.class);
+        try {
+            result = new Backfill(connection, mapping, settings, listener != null ? listener : new UiListener()).run();
+        } catch (SQLException e) {
+            throw new CustomChangeException("backfill failed: " + e.getMessage() + "; committed batches are kept, run again to resume", e);
+        } catch (MigrationRefusedException e) {
+            throw new CustomChangeException(e.getMessage(), e);
+        }
+    }
+
+    BackfillSettings settings() {
+        BackfillSettings fromScope = Scope.getCurrentScope().get(SETTINGS_SCOPE_KEY, BackfillSettings.class);
+        if (fromScope != null) {
+            return fromScope;
+        }
+        BackfillSettings settings = BackfillSettings.defaults();
+        if (batchSize != null && !batchSize.isBlank()) {
+            try {
+                settings = settings.withBatchSize(Integer.parseInt(batchSize.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("tasksAsJobs.batchSize must be a whole number, not '" + batchSize + "'");
+            }
+        }
+        if (inheritPolicy != null && !inheritPolicy.isBlank()) {
+            Path file = Path.of(inheritPolicy.trim());
+            try {
+                settings = settings.withInheritPolicy(InheritPolicy.parse(Files.readString(file)));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read inherit policy " + file + ": " + e.getMessage());
+            }
+        }
+        if (strict != null && !strict.isBlank()) {
+            String s = strict.trim();
+            if (!s.equals("true") && !s.equals("false")) {
+                throw new IllegalArgumentException("tasksAsJobs.strict must be true or false, not '" + strict + "'");
+            }
+            settings = settings.withStrict(Boolean.parseBoolean(s));
+        }
+        return settings;
+    }
+
+    @Override
+    public String getConfirmationMessage() {
+        if (result == null) {
+            return "backfill did not run";
+        }
+        if (result.nothingToDo()) {
+            return "backfill: nothing to do, every task is already carried or quarantined";
+        }
+        return "backfill: " + result.migrated() + " task-like jobs written, " + result.quarantined() + " tasks quarantined";
+    }
+
+    @Override
+    public void setUp() {
+        // settings are read when the change runs, so a Scope set by the caller is seen
+    }
+
+    @Override
+    public void setFileOpener(ResourceAccessor resourceAccessor) {
+        // the inherit policy is a file path of the operator's, not a changelog resource
+    }
+
+    @Override
+    public ValidationErrors validate(Database database) {
+        ValidationErrors errors = new ValidationErrors();
+        try {
+            settings();
+        } catch (IllegalArgumentException e) {
+            errors.addError(e.getMessage());
+        }
+        return errors;
+    }
+
+    /** Plain progress lines through Liquibase's UI, for runs under a stock Liquibase. */
+    private static final class UiListener implements BackfillListener {
+        private static final long INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
+        private long lastReport = System.nanoTime();
+
+        @Override
+        public void batchCommitted(BackfillProgress p) {
+            long now = System.nanoTime();
+            if (now - lastReport >= INTERVAL_NANOS) {
+                lastReport = now;
+                Scope.getCurrentScope().getUI().sendMessage(String.format("backfill: %d/%d tasks (%.0f%%), %.0f rows/s",
+                        p.done(), p.total(), p.fraction() * 100, p.rate()));
+            }
+        }
+    }
+}

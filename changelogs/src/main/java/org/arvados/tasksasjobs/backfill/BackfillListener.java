@@ -1,0 +1,21 @@
+package org.arvados.tasksasjobs.backfill;
+
+/**
+ * Hears about a backfill run as it goes. The CLI draws a progress bar with it; under a stock Liquibase the
+ * change logs plain lines instead. Calls come from the thread that runs the backfill.
+ */
+public interface BackfillListener {
+
+    /** Liquibase scope key under which a caller hands a listener to {@link BackfillChange}. */
+    String SCOPE_KEY = "tasksAsJobs.backfillListener";
+
+    BackfillListener NONE = new BackfillListener() { };
+
+    /** A run starts (or resumes: {@code progress.done()} is then above zero). */
+    default void started(BackfillProgress progress, boolean resumed) { }
+
+    /** A batch and its checkpoint are committed. */
+    default void batchCommitted(BackfillProgress progress) { }
+
+    default void finished(BackfillResult result) { }
+}
