@@ -1,0 +1,93 @@
+package org.arvados.tasksasjobs.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.arvados.tasksasjobs.changelog.BaselineSchema;
+import org.arvados.tasksasjobs.migration.Migrator;
+import org.arvados.tasksasjobs.seed.SeedGenerator;
+import org.arvados.tasksasjobs.seed.SeedSpec;
+import org.arvados.tasksasjobs.seed.SeedSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "demo", sortOptions = false, description = {"The first thing to run: starts an embedded PostgreSQL,"
+        + " seeds an Arvados database with realistic crunch v1 data (old-database mess included), migrates it, and"
+        + " prints what happened. Needs nothing but Java."})
+final class DemoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--tasks", paramLabel = "N", defaultValue = "20000", description = "About how many tasks to seed (default: ${DEFAULT-VALUE}).")
+    int tasks;
+
+    @Option(names = "--tasks-per-job", paramLabel = "K", defaultValue = "20", description = "Tasks per job (default: ${DEFAULT-VALUE}).")
+    int tasksPerJob;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Random seed of the data (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--clean", description = "Seed only valid data (by default the demo plants orphans, unparseable rows and"
+            + " uuid collisions, as old databases hold them).")
+    boolean clean;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep the embedded database in DIR (default: a temporary"
+            + " directory, removed at exit).")
+    Path dataDir;
+
+    @Mixin
+    MigrateCommand.MigrationOptions migration;
+
+    @Override
+    public Integer call() throws Exception {
+        if (tasks < 1 || tasksPerJob < 1) {
+            throw MigratorException.usage("--tasks and --tasks-per-job must be at least 1");
+        }
+        SeedSpec seedSpec;
+        try {
+            seedSpec = new SeedSpec(Math.max(1, tasks / tasksPerJob), tasksPerJob, seed, !clean);
+        } catch (IllegalArgumentException e) {
+            throw MigratorException.usage(e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("demo: starting an embedded PostgreSQL...");
+        err.flush();
+        try (DatabaseTarget target = DatabaseTarget.embedded(EmbeddedDatabase.start(dataDir), "tasks-as-jobs demo", 30);
+             Connection c = target.connect()) {
+            long start = System.nanoTime();
+            BaselineSchema.apply(c);
+            SeedSummary seeded = new SeedGenerator(seedSpec).writeTo(c);
+            double seedSeconds = (System.nanoTime() - start) / 1e9;
+            out.printf("seeded %s: %,d jobs, %,d tasks in %.1f s%s%n", target.describe(), seeded.jobs(), seeded.tasks(),
+                    seedSeconds, clean ? "" : " (with planted dirt: " + dirt(seeded.planted()) + ")");
+            out.flush();
+
+            Migrator.Outcome outcome = new Migrator(c, migration.listener(spec, false)).migrate(migration.options());
+            MigrationSummary summary = new MigrationSummary(target.describe(), outcome);
+            summary.print(out);
+            out.println();
+            out.println("next: run it against your own database (plan first, it changes nothing):");
+            out.println("  java -jar migrator/target/tasks-as-jobs.jar plan --url jdbc:postgresql://HOST:5432/arvados --user USER");
+            out.flush();
+            return summary.complete() ? ExitCode.OK : ExitCode.FAILURE;
+        }
+    }
+
+    private static String dirt(Map<String, Long> planted) {
+        return planted.entrySet().stream()
+                .filter(e -> e.getValue() > 0)
+                .filter(e -> Map.of("orphan", 1, "null_job_uuid", 1, "unparseable_parameters", 1, "null_uuid", 1,
+                        "malformed_uuid", 1, "unparseable_parent_parameters", 1, "uuid_collision", 1, "missing_creator", 1)
+                        .containsKey(e.getKey()))
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
+    }
+}

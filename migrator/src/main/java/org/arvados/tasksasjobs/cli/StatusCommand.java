@@ -1,0 +1,98 @@
+package org.arvados.tasksasjobs.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.util.concurrent.Callable;
+import org.arvados.tasksasjobs.migration.MigrationStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "status", description = "Show where the migration of a database stands: phases applied, the last"
+        + " backfill run, how every task is accounted for, and who holds the locks. Changes nothing.")
+final class StatusCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = "--json", description = "Print the status as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        try (DatabaseTarget target = connection.open("tasks-as-jobs status"); Connection c = target.connect()) {
+            MigrationStatus status = MigrationStatus.read(c);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(json(target.describe(), status));
+            } else {
+                print(out, target.describe(), status);
+            }
+            out.flush();
+            return status.arvados() == null ? ExitCode.OK : ExitCode.FAILURE;
+        }
+    }
+
+    private static void print(PrintWriter out, String target, MigrationStatus s) {
+        out.println("database: " + target);
+        if (s.arvados() != null) {
+            out.println("  " + s.arvados());
+            return;
+        }
+        if (s.changeSets().isEmpty()) {
+            out.println("  phases: none applied (not migrated)");
+        } else {
+            out.println("  phases: " + (s.expanded() ? "expand applied" : "expand not applied") + "; changeSets run:");
+            s.changeSets().forEach(c -> out.println("    " + c.id() + "  " + c.execType() + "  " + c.executedAt()));
+        }
+        s.lastRun().ifPresentOrElse(r -> {
+            String state = r.finished() ? "finished " + r.finishedAt()
+                    : s.migratorLock().equals("nobody") ? "interrupted (last batch " + r.updatedAt() + "); migrate resumes it"
+                    : "running";
+            out.printf("  last backfill run %d: %,d/%,d tasks (%,d carried, %,d quarantined), %s%n",
+                    r.runId(), r.done(), r.total(), r.migrated(), r.quarantined(), state);
+        }, () -> out.println("  backfill: never run"));
+        out.printf("  job_tasks: %,d tasks, %,d carried, %,d quarantined, %,d not yet handled%n",
+                s.tasks(), s.carried(), s.quarantined(), s.neither());
+        s.quarantinedBy().forEach((reason, n) -> out.printf("    quarantined %s: %,d%n", reason, n));
+        out.println("  migrator lock: " + s.migratorLock());
+        s.liquibaseLock().ifPresent(l -> out.println("  Liquibase changelog lock: " + l
+                + (s.migratorLock().equals("nobody")
+                        ? " -- no migrator is running, so a killed run left it; migrate --release-stale-lock clears it"
+                        : "")));
+    }
+
+    private static String json(String target, MigrationStatus s) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("target", target);
+        root.put("arvados", s.arvados() == null);
+        if (s.arvados() != null) {
+            root.put("problem", s.arvados());
+            return root.toString();
+        }
+        root.put("expanded", s.expanded());
+        var sets = root.putArray("change_sets");
+        s.changeSets().forEach(c -> sets.addObject().put("id", c.id()).put("exec_type", c.execType())
+                .put("executed_at", String.valueOf(c.executedAt())));
+        s.lastRun().ifPresent(r -> root.putObject("last_run").put("run_id", r.runId()).put("done", r.done())
+                .put("total", r.total()).put("migrated", r.migrated()).put("quarantined", r.quarantined())
+                .put("finished", r.finished()));
+        root.put("tasks", s.tasks());
+        root.put("carried", s.carried());
+        root.put("quarantined", s.quarantined());
+        root.put("not_yet_handled", s.neither());
+        ObjectNode reasons = root.putObject("quarantined_by_reason");
+        s.quarantinedBy().forEach(reasons::put);
+        root.put("migrator_lock", s.migratorLock());
+        s.liquibaseLock().ifPresent(l -> root.put("liquibase_lock", l));
+        return root.toString();
+    }
+}

@@ -1,0 +1,80 @@
+package org.arvados.tasksasjobs.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code tasks-as-jobs} command line. {@link #main} is the jar's entry point; {@link #execute} runs a command
+ * in-process with the given streams and returns its exit code ({@link ExitCode}), which is how tests call it.
+ * Commands print through {@code spec.commandLine().getOut()/getErr()}, never System.out, and never call System.exit.
+ */
+@Command(name = "tasks-as-jobs",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        // INHERIT: every subcommand gets --help and --version too.
+        scope = ScopeType.INHERIT,
+        synopsisSubcommandLabel = "COMMAND",
+        description = "Carries an Arvados database from crunch v1 job_tasks to task-like jobs.",
+        subcommands = {
+            DemoCommand.class,
+            SeedCommand.class,
+            PlanCommand.class,
+            MigrateCommand.class,
+            StatusCommand.class,
+            RollbackCommand.class,
+        },
+        footer = {"", "Exit codes: 0 success, 1 verification found differences, 2 usage error, 3 database or migration error."})
+public final class TasksAsJobs implements Callable<Integer> {
+
+    // Held for the JVM's life: java.util.logging keeps loggers only weakly, and a collected one forgets its level.
+    private static final Logger LIQUIBASE_LOG = Logger.getLogger("liquibase");
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = ErrorHandler.VERBOSE, scope = ScopeType.INHERIT, description = "print stack traces of errors")
+    private boolean verbose;
+
+    public static void main(String[] args) {
+        // Liquibase logs every changeSet at INFO through java.util.logging to stderr; a DBA needs its warnings only.
+        LIQUIBASE_LOG.setLevel(Level.WARNING);
+        System.exit(execute(args, System.out, System.err));
+    }
+
+    /** Runs one command line with {@code out} and {@code err} as its streams; returns the exit code. */
+    public static int execute(String[] args, PrintStream out, PrintStream err) {
+        return commandLine(out, err).execute(args);
+    }
+
+    /** The configured command line, for callers that need it (tests of help output, shell completion). */
+    public static CommandLine commandLine(PrintStream out, PrintStream err) {
+        ErrorHandler errors = new ErrorHandler();
+        return new CommandLine(new TasksAsJobs())
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                .setExecutionExceptionHandler(errors)
+                .setParameterExceptionHandler(errors);
+    }
+
+    /** Without a command there is nothing to do: a usage error that lists the commands. */
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(),
+                "missing command: choose one of " + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** Whether --verbose was given (on this command or any subcommand). */
+    public boolean verbose() {
+        return verbose;
+    }
+}
