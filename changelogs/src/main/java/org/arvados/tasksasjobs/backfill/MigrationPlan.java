@@ -22,7 +22,7 @@ import org.arvados.tasksasjobs.mapping.TaskLikeJob;
 public final class MigrationPlan {
 
     private static final int SAMPLE_ROWS = 2000;
-    private static final int EXAMPLES = 10;
+    private static final int EXAMPLES_PER_REASON = 3;
 
     private final Connection connection;
     private final TaskJobMapping mapping;
@@ -63,7 +63,7 @@ public final class MigrationPlan {
         }
     }
 
-    /** A task that would be quarantined. */
+    /** A task that would be quarantined (the first few of each reason). */
     public record Example(long taskId, String taskUuid, String reason, String detail) { }
 
     public Report survey() throws SQLException {
@@ -110,8 +110,8 @@ public final class MigrationPlan {
             toCarry += mapped.jobs().size();
             collisions += mapped.uuidCollisions();
             for (QuarantineWriter.Entry e : mapped.quarantined()) {
-                byReason.merge(e.reason(), 1L, Long::sum);
-                if (examples.size() < EXAMPLES) {
+                long seen = byReason.merge(e.reason(), 1L, Long::sum);
+                if (seen <= EXAMPLES_PER_REASON) {
                     examples.add(new Example(e.taskId(), e.taskUuid(), e.reason(), e.detail()));
                 }
             }

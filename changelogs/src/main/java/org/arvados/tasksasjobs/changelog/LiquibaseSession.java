@@ -28,13 +28,34 @@ final class LiquibaseSession {
 
     LiquibaseSession(Connection connection, Map<String, Object> extraScope) {
         this.connection = connection;
-        Map<String, Object> values = new HashMap<>();
-        values.put("liquibase.analytics.enabled", Boolean.FALSE);
-        values.put("liquibase.showBanner", Boolean.FALSE);
-        values.put("liquibase.command.showSummaryOutput", UpdateSummaryOutputEnum.LOG);
-        values.put(Scope.Attr.ui.name(), new LoggerUIService());
+        Map<String, Object> values = new HashMap<>(quiet());
         values.putAll(extraScope);
         this.scope = Map.copyOf(values);
+    }
+
+    private static Map<String, Object> quiet() {
+        return Map.of(
+                "liquibase.analytics.enabled", Boolean.FALSE,
+                "liquibase.showBanner", Boolean.FALSE,
+                "liquibase.command.showSummaryOutput", UpdateSummaryOutputEnum.LOG,
+                Scope.Attr.ui.name(), new LoggerUIService());
+    }
+
+    /** Work with Liquibase that needs no database, such as parsing a changelog. */
+    @FunctionalInterface
+    interface OfflineWork<T> {
+        T run() throws Exception;
+    }
+
+    /** Runs {@code work} in the same quiet scope, with no connection involved. */
+    static <T> T offline(OfflineWork<T> work) throws LiquibaseException {
+        try {
+            return Scope.child(quiet(), work::run);
+        } catch (LiquibaseException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new LiquibaseException(e.getMessage(), e);
+        }
     }
 
     /** Work to do with a Liquibase over {@code changelog}. */

@@ -1,16 +1,28 @@
 package org.arvados.tasksasjobs.changelog;
 
-import java.io.StringWriter;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
+import liquibase.change.AbstractSQLChange;
+import liquibase.change.Change;
+import liquibase.change.core.TagDatabaseChange;
+import liquibase.change.custom.CustomChangeWrapper;
+import liquibase.changelog.ChangeLogParameters;
 import liquibase.changelog.ChangeSet;
+import liquibase.changelog.DatabaseChangeLog;
+import liquibase.parser.ChangeLogParserFactory;
+import liquibase.resource.ClassLoaderResourceAccessor;
 import liquibase.lockservice.DatabaseChangeLogLock;
 import liquibase.lockservice.LockService;
 import liquibase.lockservice.LockServiceFactory;
@@ -54,24 +66,55 @@ public final class MigrationChangelog {
         });
     }
 
-    /** Ids of the changeSets of these phases that have not run yet (run-always changeSets included). */
-    public List<String> pendingChangeSets(Collection<Phase> phases) throws LiquibaseException {
-        return new LiquibaseSession(connection, Map.of()).run(CHANGELOG, (liquibase, db) -> {
-            List<String> ids = new ArrayList<>();
-            for (ChangeSet cs : liquibase.listUnrunChangeSets(new Contexts(Phase.contexts(phases)), new LabelExpression())) {
-                ids.add(cs.getId());
+    /** A changeSet of the migration changelog as a plan shows it. */
+    public record PlannedChangeSet(String id, Phase phase, boolean applied, boolean runsEveryTime, String sql) { }
+
+    /**
+     * The changeSets of these phases, whether each already ran here, and the SQL of each. Reads the changelog
+     * without Liquibase touching the database (Liquibase would create its tracking tables even to list what has
+     * not run), and DATABASECHANGELOG only when it exists.
+     */
+    public List<PlannedChangeSet> plan(Collection<Phase> phases) throws LiquibaseException, SQLException {
+        DatabaseChangeLog changeLog = LiquibaseSession.offline(() -> ChangeLogParserFactory.getInstance()
+                .getParser(CHANGELOG, new ClassLoaderResourceAccessor(MigrationChangelog.class.getClassLoader()))
+                .parse(CHANGELOG, new ChangeLogParameters(), new ClassLoaderResourceAccessor(MigrationChangelog.class.getClassLoader())));
+        Set<String> applied = appliedChangeSetIds();
+        List<PlannedChangeSet> planned = new ArrayList<>();
+        for (ChangeSet cs : changeLog.getChangeSets()) {
+            Phase phase = phases.stream().filter(p -> cs.getContextFilter().toString().contains(p.context())).findFirst().orElse(null);
+            if (phase == null) {
+                continue;
             }
-            return ids;
-        });
+            StringBuilder sql = new StringBuilder();
+            for (Change change : cs.getChanges()) {
+                if (change instanceof AbstractSQLChange s) {
+                    sql.append(s.getSql().strip()).append(";\n");
+                } else if (change instanceof CustomChangeWrapper c) {
+                    sql.append("-- custom change ").append(c.getClassName()).append(": batched copy of job_tasks into jobs\n");
+                } else if (change instanceof TagDatabaseChange t) {
+                    sql.append("-- Liquibase tag ").append(t.getTag()).append(" (what rollback returns to)\n");
+                }
+            }
+            planned.add(new PlannedChangeSet(cs.getId(), phase, applied.contains(cs.getId()), cs.isAlwaysRun(), sql.toString()));
+        }
+        return planned;
     }
 
-    /** The SQL an update of these phases would run, as Liquibase renders it, without running it. */
-    public String pendingSql(Collection<Phase> phases) throws LiquibaseException {
-        return new LiquibaseSession(connection, Map.of()).run(CHANGELOG, (liquibase, db) -> {
-            StringWriter out = new StringWriter();
-            liquibase.update(new Contexts(Phase.contexts(phases)), new LabelExpression(), out);
-            return out.toString();
-        });
+    private Set<String> appliedChangeSetIds() throws SQLException {
+        Set<String> ids = new HashSet<>();
+        String exists = "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'databasechangelog'";
+        try (PreparedStatement st = connection.prepareStatement(exists); ResultSet rs = st.executeQuery()) {
+            if (!rs.next()) {
+                return ids;
+            }
+        }
+        try (PreparedStatement st = connection.prepareStatement("SELECT id FROM databasechangelog WHERE author = 'tasks-as-jobs'");
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
     }
 
     /** Liquibase's own changelog lock, when someone holds it: who and since when. */
