@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import org.arvados.tasksasjobs.backfill.MigrationPlan;
 import org.arvados.tasksasjobs.backfill.MigrationRefusedException;
 import org.arvados.tasksasjobs.changelog.MigrationChangelog;
-import org.arvados.tasksasjobs.changelog.Phase;
 import org.arvados.tasksasjobs.migration.SchemaCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,20 +42,19 @@ final class PlanCommand implements Callable<Integer> {
             }
             var options = migration.options();
             MigrationPlan.Report report = new MigrationPlan(c, options.settings().mapping(), options.settings()).survey();
-            List<String> pending = new MigrationChangelog(c).pendingChangeSets(options.phases());
-            String ddl = new MigrationChangelog(c).pendingSql(List.of(Phase.EXPAND));
+            List<MigrationChangelog.PlannedChangeSet> changeSets = new MigrationChangelog(c).plan(options.phases());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(json(target.describe(), report, pending));
+                out.println(json(target.describe(), report, changeSets));
             } else {
-                print(out, target.describe(), report, pending, ddl);
+                print(out, target.describe(), report, changeSets);
             }
             out.flush();
             return ExitCode.OK;
         }
     }
 
-    private static void print(PrintWriter out, String target, MigrationPlan.Report r, List<String> pending, String ddl) {
+    private static void print(PrintWriter out, String target, MigrationPlan.Report r, List<MigrationChangelog.PlannedChangeSet> changeSets) {
         out.println("plan for " + target + " (nothing was changed)");
         out.printf("  jobs: %,d top-level jobs%s%n", r.jobs(), r.expanded() ? String.format(", %,d task-like jobs already", r.taskLikeJobs()) : "");
         out.printf("  job_tasks: %,d tasks%s%n", r.tasks(), r.quarantined() > 0 ? String.format(", %,d already quarantined", r.quarantined()) : "");
@@ -74,16 +72,17 @@ final class PlanCommand implements Callable<Integer> {
                 r.mapRowsPerSecond(), r.writeRowsPerSecond());
         out.printf("  estimated time for migrate: %s (a temporary table writes no WAL: expect the real run to be slower)%n",
                 MigrationSummary.seconds(r.estimate().toMillis()));
-        out.println("  changeSets to run: " + (pending.isEmpty() ? "none" : String.join(", ", pending)));
-        String statements = ddl.lines().filter(l -> !l.startsWith("--") && !l.isBlank())
-                .filter(l -> !l.toUpperCase().contains("DATABASECHANGELOG")).reduce((a, b) -> a + "\n" + b).orElse("");
-        if (!statements.isBlank()) {
-            out.println("  DDL of the expand phase:");
-            statements.lines().forEach(l -> out.println("    " + l));
+        out.println("  changeSets:");
+        for (MigrationChangelog.PlannedChangeSet cs : changeSets) {
+            String state = cs.applied() && !cs.runsEveryTime() ? "applied" : cs.runsEveryTime() ? "runs every time" : "to run";
+            out.println("    " + cs.id() + " (" + cs.phase().context() + "): " + state);
+            if (!cs.applied() || cs.runsEveryTime()) {
+                cs.sql().lines().forEach(l -> out.println("        " + l));
+            }
         }
     }
 
-    private static String json(String target, MigrationPlan.Report r, List<String> pending) {
+    private static String json(String target, MigrationPlan.Report r, List<MigrationChangelog.PlannedChangeSet> changeSets) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("target", target);
@@ -104,7 +103,7 @@ final class PlanCommand implements Callable<Integer> {
         root.put("write_rows_per_second", Math.round(r.writeRowsPerSecond()));
         root.put("estimated_seconds", r.estimate().toMillis() / 1000.0);
         var sets = root.putArray("pending_change_sets");
-        pending.forEach(sets::add);
+        changeSets.stream().filter(cs -> !cs.applied() || cs.runsEveryTime()).forEach(cs -> sets.add(cs.id()));
         return root.toString();
     }
 }
