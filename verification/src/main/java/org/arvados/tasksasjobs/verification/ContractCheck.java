@@ -1,0 +1,230 @@
+package org.arvados.tasksasjobs.verification;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every task-like job holds what DESIGN.md's contract says task T of parent job P becomes, column by column, written
+ * out in SQL independently of the Java mapping (the backfill uses that mapping; checking it against itself would
+ * prove nothing). Each task-like job is judged with its job_tasks row and its parent; a row that breaks a rule is
+ * named with the first column that breaks, what it holds and what the contract expects.
+ *
+ * <p>Parameters that only a YAML reader understands (YAML-era rows) are checked through the digest alone; where the
+ * parent's script_parameters and the task's parameters are both JSON, script_parameters must equal their merge.
+ * The merge rule assumes every parent key is inherited (the default): a run with {@code --inherit-policy} that
+ * narrowed them fails it for the narrowed scripts.
+ */
+public final class ContractCheck {
+
+    static final String NAME = "contract";
+    static final String DESCRIPTION = "Every task-like job holds what the contract says its task and parent job become:"
+            + " uuid, copied columns, merged script_parameters and digest, state flags, output, log, priority, NULLs";
+
+    /** Job uuids of the shape a task-like job must have. */
+    static final String JOB_UUID_PATTERN = "^[0-9a-z]{5}-8i9sb-[0-9a-z]{15}$";
+
+    /**
+     * Every task-like job {@code j} with its task {@code t}, its parent {@code p}, the job {@code x} that holds the uuid
+     * the task's uuid maps to (when that is another job), the job {@code cr} its created_by_job_uuid names, the task's
+     * creator task {@code ct} and its quarantine row {@code cq} (looked up only when no creator job is named: a creator
+     * that exists and is not quarantined is carried, as the quarantine check proves), and the values derived from
+     * them: {@code d.p_state} the parent's state (from its legacy flags when state is NULL), {@code d.derived} the uuid
+     * the task's uuid maps to, {@code d.x_output} the expected output, {@code d.p_parameters} and {@code d.t_parameters}
+     * the parameters with NULL read as {@code {}}; {@code s.x_state} the expected state.
+     *
+     * <p>Every lookup is a join on a unique key, not a subquery in an expression: PostgreSQL then evaluates the rules
+     * in parallel workers, and the planner picks hash or index joins by size.
+     */
+    private static final String FROM = """
+            FROM jobs j
+            LEFT JOIN job_tasks t ON t.uuid = j.legacy_task_uuid
+            LEFT JOIN jobs p ON p.uuid = t.job_uuid AND p.legacy_task_uuid IS NULL
+            LEFT JOIN jobs x ON x.uuid = left(t.uuid, 5) || '-8i9sb-' || right(t.uuid, 15) AND x.id <> j.id
+            LEFT JOIN jobs cr ON cr.uuid = j.created_by_job_uuid
+            LEFT JOIN job_tasks ct ON ct.uuid = t.created_by_job_task_uuid AND j.created_by_job_uuid IS NULL
+            LEFT JOIN job_tasks_quarantine cq ON cq.task_id = ct.id
+            CROSS JOIN LATERAL (SELECT
+                coalesce(p.state, CASE WHEN p.cancelled_at IS NOT NULL THEN 'Cancelled' WHEN p.success THEN 'Complete'
+                    WHEN NOT p.success THEN 'Failed' WHEN p.running THEN 'Running' ELSE 'Queued' END) AS p_state,
+                left(t.uuid, 5) || '-8i9sb-' || right(t.uuid, 15) AS derived,
+                CASE WHEN t.output IS NULL OR t.output ~ '^[0-9a-f]{32}(\\+\\S+)*\\n?$' THEN NULL
+                     ELSE md5(t.output) || '+' || octet_length(t.output) END AS x_output,
+                coalesce(p.script_parameters, '{}') AS p_parameters,
+                coalesce(t.parameters, '{}') AS t_parameters) d
+            CROSS JOIN LATERAL (SELECT
+                CASE WHEN t.success THEN 'Complete' WHEN NOT t.success THEN 'Failed'
+                     WHEN d.p_state IN ('Queued', 'Running') THEN CASE WHEN t.started_at IS NOT NULL THEN 'Running' ELSE 'Queued' END
+                     ELSE 'Cancelled' END AS x_state) s
+            WHERE j.legacy_task_uuid IS NOT NULL
+            """;
+
+    private static final String MERGE_NOTE = "as jsonb: the parent's script_parameters overlaid with the task's parameters";
+
+    /**
+     * A rule: what must hold for task-like job {@code j} of task {@code t} and parent {@code p}; when it does not, the
+     * column is named with {@code actual} and {@code expected} (both SQL text) and a {@code note} on how the expected
+     * value is meant; with {@code expected} null, {@code actual} is a whole phrase.
+     */
+    private record Rule(String column, String holds, String actual, String expected, String note) {
+        Rule(String column, String holds, String actual, String expected) {
+            this(column, holds, actual, expected, null);
+        }
+
+        /** The column must be the expected value, NULLs equal. */
+        static Rule same(String column, String expected) {
+            return new Rule(column, "j." + column + " IS NOT DISTINCT FROM " + expected, "j." + column + "::text",
+                    "(" + expected + ")::text");
+        }
+    }
+
+    private final Connection connection;
+
+    public ContractCheck(Connection connection) {
+        this.connection = connection;
+    }
+
+    public CheckResult run() throws SQLException {
+        long start = System.nanoTime();
+        String notMigrated = Sql.notMigrated(connection);
+        if (notMigrated != null) {
+            return CheckResult.cannotRun(NAME, DESCRIPTION, notMigrated, start);
+        }
+        Differences differences = new Differences();
+        List<Rule> optimistic = rules(Json.CAST);
+        List<Rule> rules = optimistic;
+        RowJudgement.Verdict verdict;
+        try {
+            // Casting without asking first parses each text once; almost always every JSON-looking text is JSON.
+            verdict = Sql.attempt(connection, () -> RowJudgement.judge(connection, broken(optimistic), FROM));
+        } catch (SQLException e) {
+            if (!isInvalidJson(e)) {
+                throw e;
+            }
+            if (Sql.serverVersion(connection) >= 160000) {
+                // Some text starts with '{' but is no JSON PostgreSQL reads: ask before each cast (PostgreSQL 16 can).
+                rules = rules(Json.VALIDATE);
+            } else {
+                // Older servers cannot ask: judge everything else, and say that the merge went unchecked.
+                rules = rules(Json.SKIP);
+                differences.add("script_parameters merge not checked: PostgreSQL " + Sql.serverVersion(connection) / 10000
+                        + " cannot read some parameters as JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            }
+            verdict = RowJudgement.judge(connection, broken(rules), FROM);
+        }
+        differences.count(verdict.broken());
+        if (!verdict.first().isEmpty()) {
+            describe(rules, verdict.first(), differences);
+        }
+        return CheckResult.of(NAME, DESCRIPTION, verdict.examined(), differences, start);
+    }
+
+    /** How the merge rule treats parameters text that starts with '{'. */
+    private enum Json { CAST, VALIDATE, SKIP }
+
+    private void describe(List<Rule> rules, List<Long> ids, Differences differences) throws SQLException {
+        String broken = broken(rules);
+        StringBuilder actual = new StringBuilder("CASE ").append(broken);
+        StringBuilder expected = new StringBuilder("CASE ").append(broken);
+        for (int i = 0; i < rules.size(); i++) {
+            actual.append(" WHEN ").append(i).append(" THEN ").append(rules.get(i).actual());
+            expected.append(" WHEN ").append(i).append(" THEN ").append(rules.get(i).expected() == null ? "NULL" : rules.get(i).expected());
+        }
+        // Each CASE evaluates one rule's expressions per row, so a cast that a rule guards is never reached unguarded.
+        String sql = """
+                SELECT j.legacy_task_uuid AS task_uuid, j.uuid AS job_uuid, %s AS broken, %s END AS actual, %s END AS expected
+                %s
+                  AND j.id = ANY(?)
+                ORDER BY j.legacy_task_uuid, j.id
+                """.formatted(broken, actual, expected, FROM);
+        Array array = connection.createArrayOf("int8", ids.toArray());
+        Sql.forEach(connection, sql, st -> st.setArray(1, array), rs -> differences.describe(describe(rules, rs)));
+    }
+
+    private static String describe(List<Rule> rules, ResultSet rs) throws SQLException {
+        String row = "task " + Shown.uuid(rs.getString("task_uuid")) + " (task-like job " + Shown.uuid(rs.getString("job_uuid")) + ")";
+        if (rs.getObject("broken") == null) {
+            return row + ": holds the contract on a second look (was it written meanwhile?)";
+        }
+        Rule rule = rules.get(rs.getInt("broken"));
+        if (rule.expected() == null) {
+            return row + ": " + rule.column() + ": " + rs.getString("actual");
+        }
+        return row + ": " + rule.column() + " is " + Shown.value(rs.getString("actual")) + ", expected "
+                + Shown.value(rs.getString("expected")) + (rule.note() == null ? "" : " (" + rule.note() + ")");
+    }
+
+    /** The index of the first rule a row breaks, or NULL; a rule that yields NULL is broken too. */
+    private static String broken(List<Rule> rules) {
+        StringBuilder sql = new StringBuilder("CASE");
+        for (int i = 0; i < rules.size(); i++) {
+            sql.append("\n WHEN NOT coalesce(").append(rules.get(i).holds()).append(", false) THEN ").append(i);
+        }
+        return sql.append("\n END").toString();
+    }
+
+    private static boolean isInvalidJson(SQLException e) {
+        // invalid_text_representation, untranslatable_character, and invalid JSON text as PostgreSQL classes them
+        return List.of("22P02", "22P05", "22032").contains(e.getSQLState());
+    }
+
+    private static List<Rule> rules(Json json) {
+        List<Rule> rules = new ArrayList<>();
+        rules.add(new Rule("legacy_task_uuid", "t.id IS NOT NULL", "'names no task in job_tasks'", null));
+        rules.add(new Rule("parent", "p.id IS NOT NULL",
+                "'the task''s job_uuid ' || quote_nullable(t.job_uuid) || ' names no top-level job'", null));
+        // The derived uuid, or a fresh one only when another job (not a copy of this task) already held the derived one.
+        rules.add(new Rule("uuid", "j.uuid ~ '" + JOB_UUID_PATTERN + "' AND (j.uuid = d.derived"
+                + " OR (x.id IS NOT NULL AND x.legacy_task_uuid IS DISTINCT FROM j.legacy_task_uuid))",
+                "j.uuid", "d.derived", "or a fresh uuid when another job holds that one"));
+        for (String column : List.of("owner_uuid", "modified_by_client_uuid", "modified_by_user_uuid", "modified_at",
+                "created_at", "updated_at", "started_at", "finished_at")) {
+            rules.add(Rule.same(column, "t." + column));
+        }
+        for (String column : List.of("script", "script_version", "supplied_script_version", "repository",
+                "docker_image_locator", "arvados_sdk_version", "runtime_constraints", "nondeterministic")) {
+            rules.add(Rule.same(column, "p." + column));
+        }
+        String bothJson = "left(d.p_parameters, 1) = '{' AND left(d.t_parameters, 1) = '{'";
+        String merged = "d.p_parameters::jsonb || d.t_parameters::jsonb";
+        switch (json) {
+            case CAST -> rules.add(new Rule("script_parameters", "CASE WHEN NOT (" + bothJson + ") THEN true"
+                    + " ELSE j.script_parameters::jsonb = " + merged + " END", "j.script_parameters", "(" + merged + ")::text", MERGE_NOTE));
+            case VALIDATE -> rules.add(new Rule("script_parameters", "CASE WHEN NOT (" + bothJson
+                    + " AND pg_input_is_valid(d.p_parameters, 'jsonb') AND pg_input_is_valid(d.t_parameters, 'jsonb')) THEN true"
+                    + " WHEN NOT pg_input_is_valid(j.script_parameters, 'jsonb') THEN false"
+                    + " ELSE j.script_parameters::jsonb = " + merged + " END", "j.script_parameters",
+                    "CASE WHEN pg_input_is_valid(j.script_parameters, 'jsonb') THEN (" + merged + ")::text END", MERGE_NOTE));
+            case SKIP -> { }
+        }
+        rules.add(new Rule("script_parameters_digest", "j.script_parameters_digest = md5(j.script_parameters)",
+                "j.script_parameters_digest", "md5(j.script_parameters)"));
+        rules.add(new Rule("state", "j.state = s.x_state", "j.state", "s.x_state"));
+        rules.add(new Rule("running", "j.running = (s.x_state = 'Running')", "j.running::text", "(s.x_state = 'Running')::text"));
+        rules.add(Rule.same("success", "CASE s.x_state WHEN 'Complete' THEN true WHEN 'Failed' THEN false"
+                + " WHEN 'Cancelled' THEN false END"));
+        rules.add(Rule.same("output", "d.x_output"));
+        rules.add(Rule.same("log", "p.log"));
+        rules.add(new Rule("priority", "j.priority = 0", "j.priority::text", "'0'"));
+        rules.add(Rule.same("parent_job_uuid", "t.job_uuid"));
+        rules.add(Rule.same("task_sequence", "t.sequence"));
+        rules.add(Rule.same("task_qsequence", "t.qsequence"));
+        rules.add(Rule.same("task_progress", "t.progress"));
+        rules.add(Rule.same("task_parameters", "t.parameters"));
+        rules.add(Rule.same("task_output", "t.output"));
+        rules.add(Rule.same("legacy_created_by_task_uuid", "t.created_by_job_task_uuid"));
+        // The creator's task-like job when the creator was carried; NULL when it was quarantined or never existed.
+        rules.add(new Rule("created_by_job_uuid", "CASE WHEN t.created_by_job_task_uuid IS NULL THEN j.created_by_job_uuid IS NULL"
+                + " WHEN j.created_by_job_uuid IS NULL THEN ct.id IS NULL OR cq.task_id IS NOT NULL"
+                + " ELSE cr.legacy_task_uuid IS NOT DISTINCT FROM t.created_by_job_task_uuid END",
+                "j.created_by_job_uuid", "(SELECT string_agg(c.uuid, ' or ') FROM jobs c WHERE c.legacy_task_uuid = t.created_by_job_task_uuid)"));
+        for (String column : List.of("submit_id", "is_locked_by_uuid", "cancelled_at", "cancelled_by_client_uuid",
+                "cancelled_by_user_uuid", "tasks_summary", "components", "description")) {
+            rules.add(Rule.same(column, "NULL"));
+        }
+        return List.copyOf(rules);
+    }
+}
