@@ -1,9 +1,9 @@
 package org.arvados.tasksasjobs.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.arvados.tasksasjobs.changelog.BaselineSchema;
@@ -11,6 +11,10 @@ import org.arvados.tasksasjobs.migration.Migrator;
 import org.arvados.tasksasjobs.seed.SeedGenerator;
 import org.arvados.tasksasjobs.seed.SeedSpec;
 import org.arvados.tasksasjobs.seed.SeedSummary;
+import org.arvados.tasksasjobs.verification.HumanReport;
+import org.arvados.tasksasjobs.verification.VerificationReport;
+import org.arvados.tasksasjobs.verification.Verifier;
+import org.arvados.tasksasjobs.yaml.SnakeYamlDecoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,8 +22,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", sortOptions = false, description = {"The first thing to run: starts an embedded PostgreSQL,"
-        + " seeds an Arvados database with realistic crunch v1 data (old-database mess included), migrates it, and"
-        + " prints what happened. Needs nothing but Java."})
+        + " seeds an Arvados database with realistic crunch v1 data (old-database mess included), records a verification"
+        + " baseline, migrates, verifies, and prints what happened. Needs nothing but Java."})
 final class DemoCommand implements Callable<Integer> {
 
     @Spec
@@ -67,27 +71,33 @@ final class DemoCommand implements Callable<Integer> {
             SeedSummary seeded = new SeedGenerator(seedSpec).writeTo(c);
             double seedSeconds = (System.nanoTime() - start) / 1e9;
             out.printf("seeded %s: %,d jobs, %,d tasks in %.1f s%s%n", target.describe(), seeded.jobs(), seeded.tasks(),
-                    seedSeconds, clean ? "" : " (with planted dirt: " + dirt(seeded.planted()) + ")");
+                    seedSeconds, clean ? "" : " (with planted dirt: " + seeded.dirt().entrySet().stream()
+                            .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + ")");
             out.flush();
 
-            Migrator.Outcome outcome = new Migrator(c, migration.listener(spec, false)).migrate(migration.options());
-            MigrationSummary summary = new MigrationSummary(target.describe(), outcome);
-            summary.print(out);
-            out.println();
+            Migrator.Options options = migration.options();
+            Verifier verifier = new Verifier(c, new SnakeYamlDecoder(), options.settings().inheritPolicy());
+            Path baseline = Files.createTempFile("tasks-as-jobs-demo-baseline", ".jsonl");
+            try {
+                VerifyCommand.printBaseline(err, baseline, verifier.recordBaseline(baseline, null, target.describe()));
+                Migrator.Outcome outcome = new Migrator(c, migration.listener(spec, false)).migrate(options);
+                MigrationSummary summary = new MigrationSummary(target.describe(), outcome);
+                summary.print(out);
+                out.println();
+                VerificationReport report = verifier.verify(baseline, null, target.describe());
+                HumanReport.write(report, out);
+                out.println();
+                if (!summary.complete() || !report.passed()) {
+                    out.flush();
+                    return summary.complete() ? ExitCode.DIFFERENCES : ExitCode.FAILURE;
+                }
+            } finally {
+                Files.deleteIfExists(baseline);
+            }
             out.println("next: run it against your own database (plan first, it changes nothing):");
             out.println("  java -jar migrator/target/tasks-as-jobs.jar plan --url jdbc:postgresql://HOST:5432/arvados --user USER");
             out.flush();
-            return summary.complete() ? ExitCode.OK : ExitCode.FAILURE;
+            return ExitCode.OK;
         }
-    }
-
-    private static String dirt(Map<String, Long> planted) {
-        return planted.entrySet().stream()
-                .filter(e -> e.getValue() > 0)
-                .filter(e -> Map.of("orphan", 1, "null_job_uuid", 1, "unparseable_parameters", 1, "null_uuid", 1,
-                        "malformed_uuid", 1, "unparseable_parent_parameters", 1, "uuid_collision", 1, "missing_creator", 1)
-                        .containsKey(e.getKey()))
-                .map(e -> e.getKey() + " " + e.getValue())
-                .collect(Collectors.joining(", "));
     }
 }

@@ -11,13 +11,15 @@ import java.util.regex.Pattern;
 import liquibase.exception.LiquibaseException;
 import org.arvados.tasksasjobs.backfill.MigrationRefusedException;
 import org.arvados.tasksasjobs.changelog.BaselineSchema;
+import org.arvados.tasksasjobs.reuse.ProbeFormatException;
+import org.arvados.tasksasjobs.verification.BaselineFile;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
+import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
-import picocli.CommandLine;
 
 /**
  * Turns every failure into one line on stderr and an exit code: a {@link MigratorException} says its own message, an
@@ -73,6 +75,21 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
         if (refused != null) {
             err.println(PREFIX + firstLine(refused.getMessage()));
             return ExitCode.FAILURE;
+        }
+        ProbeFormatException probes = cause(failure, ProbeFormatException.class);
+        if (probes != null) {
+            err.println(PREFIX + firstLine(probes.getMessage()));
+            return ExitCode.USAGE;
+        }
+        BaselineFile.BaselineFormatException baselineFile = cause(failure, BaselineFile.BaselineFormatException.class);
+        if (baselineFile != null) {
+            err.println(PREFIX + firstLine(baselineFile.getMessage()));
+            return ExitCode.FAILURE;
+        }
+        java.nio.file.NoSuchFileException missing = cause(failure, java.nio.file.NoSuchFileException.class);
+        if (missing != null) {
+            err.println(PREFIX + "no such file: " + missing.getFile());
+            return ExitCode.USAGE;
         }
         BaselineSchema.BaselineRefusedException baseline = cause(failure, BaselineSchema.BaselineRefusedException.class);
         if (baseline != null) {

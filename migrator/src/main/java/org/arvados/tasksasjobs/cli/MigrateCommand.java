@@ -3,16 +3,21 @@ package org.arvados.tasksasjobs.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.PrintWriter;
 import java.sql.Connection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.arvados.tasksasjobs.backfill.BackfillListener;
 import org.arvados.tasksasjobs.backfill.BackfillSettings;
+import org.arvados.tasksasjobs.backfill.MigrationRefusedException;
 import org.arvados.tasksasjobs.changelog.Phase;
 import org.arvados.tasksasjobs.mapping.InheritPolicy;
 import org.arvados.tasksasjobs.migration.FaultInjection;
 import org.arvados.tasksasjobs.migration.Migrator;
 import org.arvados.tasksasjobs.migration.ProgressPrinter;
+import org.arvados.tasksasjobs.migration.SchemaCheck;
+import org.arvados.tasksasjobs.verification.Verifier;
+import org.arvados.tasksasjobs.yaml.SnakeYamlDecoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,17 +43,66 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a machine-readable summary on standard output.")
     boolean json;
 
+    @Option(names = "--verify", description = "Record a baseline before migrating and verify against it afterwards"
+            + " (what verify --record-baseline and verify --baseline do); exit 1 on any difference.")
+    boolean verify;
+
+    @Option(names = "--baseline-file", paramLabel = "FILE",
+            description = "With --verify: keep the baseline in FILE (default: a temporary file, deleted afterwards).")
+    Path baselineFile;
+
+    @Option(names = "--probes", paramLabel = "FILE", description = "With --verify: also compare these submissions (JSON lines).")
+    Path probes;
+
+    @Option(names = "--verify-json", paramLabel = "FILE", description = "With --verify: write the report as JSON to FILE.")
+    Path verifyJson;
+
+    @Option(names = "--junit", paramLabel = "FILE", description = "With --verify: write the report as JUnit XML to FILE.")
+    Path junit;
+
     @Override
     public Integer call() throws Exception {
+        if (!verify && (baselineFile != null || probes != null || verifyJson != null || junit != null)) {
+            throw MigratorException.usage("--baseline-file, --probes, --verify-json and --junit go with --verify");
+        }
         try (DatabaseTarget target = connection.open("tasks-as-jobs migrate"); Connection c = target.connect()) {
-            Migrator.Outcome outcome = new Migrator(c, migration.listener(spec, json)).migrate(migration.options());
-            MigrationSummary summary = new MigrationSummary(target.describe(), outcome);
-            if (json) {
-                spec.commandLine().getOut().println(summary.json());
-            } else {
-                summary.print(spec.commandLine().getOut());
+            Migrator.Options options = migration.options();
+            Verifier verifier = new Verifier(c, new SnakeYamlDecoder(), options.settings().inheritPolicy());
+            Path baseline = null;
+            if (verify) {
+                String why = new SchemaCheck(c).whyNotArvados();
+                if (why != null) {
+                    throw new MigrationRefusedException(why);
+                }
+                baseline = baselineFile != null ? baselineFile : Files.createTempFile("tasks-as-jobs-baseline", ".jsonl");
+                Verifier.BaselineSummary recorded = verifier.recordBaseline(baseline, probes, target.describe());
+                VerifyCommand.printBaseline(spec.commandLine().getErr(), baseline, recorded);
             }
-            return summary.complete() ? ExitCode.OK : ExitCode.FAILURE;
+            try {
+                Migrator.Outcome outcome = new Migrator(c, migration.listener(spec, json)).migrate(options);
+                MigrationSummary summary = new MigrationSummary(target.describe(), outcome);
+                if (json) {
+                    spec.commandLine().getOut().println(summary.json());
+                } else {
+                    summary.print(spec.commandLine().getOut());
+                }
+                if (!summary.complete()) {
+                    return ExitCode.FAILURE;
+                }
+                if (!verify) {
+                    return ExitCode.OK;
+                }
+                VerifyCommand.VerifyOptions reports = new VerifyCommand.VerifyOptions();
+                reports.json = verifyJson;
+                reports.junit = junit;
+                // With --json the migration summary owns standard output; the human report goes to standard error.
+                PrintWriter human = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+                return VerifyReports.publish(verifier.verify(baseline, probes, target.describe()), reports, human);
+            } finally {
+                if (baseline != null && baselineFile == null) {
+                    Files.deleteIfExists(baseline);
+                }
+            }
         }
     }
 

@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
             MigrateCommand.class,
             StatusCommand.class,
             RollbackCommand.class,
+            VerifyCommand.class,
+            ReuseCommand.class,
         },
         footer = {"", "Exit codes: 0 success, 1 verification found differences, 2 usage error, 3 database or migration error."})
 public final class TasksAsJobs implements Callable<Integer> {

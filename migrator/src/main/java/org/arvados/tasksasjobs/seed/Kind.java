@@ -14,6 +14,11 @@ enum Kind {
     YAML_ROWS, DOUBLE_ENCODED, RUBY_SYMBOLS, NON_ASCII, NULL_PARAMETERS, LOCATOR_OUTPUTS, LONG_OUTPUTS, RETRIED_JOBS,
     REPEATED_SUBMISSIONS, LEGACY_STATE_JOBS;
 
+    /** Whether this kind is planted dirt (a dirty seed's) rather than a feature of every seed. */
+    boolean dirt() {
+        return compareTo(MISSING_CREATOR) <= 0;
+    }
+
     String key() {
         return name().toLowerCase(Locale.ROOT);
     }

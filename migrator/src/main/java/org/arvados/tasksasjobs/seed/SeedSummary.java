@@ -40,6 +40,18 @@ public record SeedSummary(long jobs, long tasks, Map<String, Long> planted) {
         planted = Collections.unmodifiableMap(new LinkedHashMap<>(planted));
     }
 
+    /** The planted dirt only (orphans, unparseable rows, ...), kinds with none left out, in the documented order. */
+    public Map<String, Long> dirt() {
+        Map<String, Long> dirt = new LinkedHashMap<>();
+        for (Kind k : Kind.values()) {
+            long n = planted(k.key());
+            if (k.dirt() && n > 0) {
+                dirt.put(k.key(), n);
+            }
+        }
+        return Collections.unmodifiableMap(dirt);
+    }
+
     /** The count of one kind; 0 for a kind this seed has none of. */
     public long planted(String kind) {
         return planted.getOrDefault(kind, 0L);
