@@ -1,18 +1,16 @@
 package org.arvados.tasksasjobs.seed;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.arvados.tasksasjobs.mapping.ParametersDigest;
 
 /**
  * The serialized-hash texts the Arvados API server wrote (ARVADOS.md §3, §4), for values made of {@code Map<String,?>}
  * (insertion order), {@code List}, {@code String}, {@code Long} and {@code Boolean}:
  * compact JSON in insertion order (2017 on), Psych-style YAML (before), YAML holding a JSON string (a downgraded
- * server), and the canonical JSON and md5 of {@code script_parameters_digest}.
+ * server), and {@code script_parameters_digest}.
  *
  * <p>A local copy on purpose: the seed must write what the old server wrote, not what this project's mapping reads,
  * and must not depend on it. Non-ASCII is written as raw UTF-8 everywhere, never as {@code \\u} escapes (the choice
@@ -42,43 +40,20 @@ final class Serialized {
     /** Compact JSON, keys in insertion order: what Rails wrote from March 2017. */
     static String json(Object value) {
         StringBuilder sb = new StringBuilder(64);
-        writeJson(value, false, sb);
+        writeJson(value, sb);
         return sb.toString();
     }
 
-    /** Compact JSON with every hash's keys sorted by code point (= UTF-8 byte order), recursively. */
-    static String canonicalJson(Object value) {
-        StringBuilder sb = new StringBuilder(64);
-        writeJson(value, true, sb);
-        return sb.toString();
-    }
-
-    /** {@code jobs.script_parameters_digest}: md5 hex of the canonical JSON. */
+    /** {@code jobs.script_parameters_digest}, as the API server computed it (compat-shim's one definition). */
     static String digest(Map<String, Object> hash) {
-        return md5Hex(canonicalJson(hash));
+        return ParametersDigest.of(hash);
     }
 
-    static String md5Hex(String text) {
-        try {
-            byte[] d = MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8));
-            StringBuilder sb = new StringBuilder(32);
-            for (byte b : d) {
-                sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-            }
-            return sb.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has MD5", e);
-        }
-    }
-
-    private static void writeJson(Object value, boolean sorted, StringBuilder sb) {
+    private static void writeJson(Object value, StringBuilder sb) {
         if (value instanceof Map<?, ?> map) {
             List<String> keys = new ArrayList<>(map.size());
             for (Object k : map.keySet()) {
                 keys.add((String) k);
-            }
-            if (sorted) {
-                keys.sort(Serialized::compareCodePoints);
             }
             sb.append('{');
             for (int i = 0; i < keys.size(); i++) {
@@ -87,7 +62,7 @@ final class Serialized {
                 }
                 jsonString(keys.get(i), sb);
                 sb.append(':');
-                writeJson(map.get(keys.get(i)), sorted, sb);
+                writeJson(map.get(keys.get(i)), sb);
             }
             sb.append('}');
         } else if (value instanceof List<?> list) {
@@ -96,7 +71,7 @@ final class Serialized {
                 if (i > 0) {
                     sb.append(',');
                 }
-                writeJson(list.get(i), sorted, sb);
+                writeJson(list.get(i), sb);
             }
             sb.append(']');
         } else if (value instanceof String s) {
@@ -130,21 +105,6 @@ final class Serialized {
             }
         }
         sb.append('"');
-    }
-
-    static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     /**
