@@ -80,6 +80,10 @@ final class VerifyCommand implements Callable<Integer> {
         out.printf("recorded baseline %s: %,d top-level jobs and %,d probes in %s; %,d unstable outcomes (noise)%n",
                 file, s.jobs(), s.probes(), MigrationSummary.seconds(s.elapsed().toMillis()), s.noisy());
         s.noise().forEach(n -> out.println("  noise: " + n));
+        if (s.skipped().unparseable() > 0) {
+            out.printf("  %,d top-level jobs have unreadable script_parameters and were not probed, e.g. %s%n",
+                    s.skipped().unparseable(), String.join(", ", s.skipped().examples()));
+        }
         out.flush();
     }
 }
