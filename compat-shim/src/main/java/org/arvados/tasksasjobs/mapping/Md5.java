@@ -6,13 +6,13 @@ import java.util.HexFormat;
 
 final class Md5 {
 
-  private Md5() {}
+    private Md5() {}
 
-  static String hex(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform must provide MD5", e);
+    static String hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide MD5", e);
+        }
     }
-  }
 }

@@ -24,63 +24,63 @@ import java.util.Objects;
  */
 public final class SerializedHashReader {
 
-  private final YamlDecoder yaml;
+    private final YamlDecoder yaml;
 
-  public SerializedHashReader(YamlDecoder yaml) {
-    this.yaml = Objects.requireNonNull(yaml, "yaml");
-  }
+    public SerializedHashReader(YamlDecoder yaml) {
+        this.yaml = Objects.requireNonNull(yaml, "yaml");
+    }
 
-  public Map<String, Object> read(String text) throws UnparseableHashException {
-    if (text == null) {
-      return new LinkedHashMap<>();
-    }
-    // The first characters decide, exactly as the Ruby serializer tested s[0] and s[0..2]:
-    // leading whitespace makes a row invalid there, so it does here.
-    if (text.startsWith("{")) {
-      return requireHash(JsonText.parse(text), "JSON");
-    }
-    if (text.startsWith("---")) {
-      Object decoded = PlainValues.normalize(yaml.decode(text));
-      if (decoded instanceof String inner) {
-        Object again;
-        try {
-          again = JsonText.parse(inner);
-        } catch (UnparseableHashException e) {
-          throw new UnparseableHashException("YAML holds a string that is not JSON: " + e.getMessage(), e);
+    public Map<String, Object> read(String text) throws UnparseableHashException {
+        if (text == null) {
+            return new LinkedHashMap<>();
         }
-        return requireHash(again, "double-encoded JSON");
-      }
-      return requireHash(decoded, "YAML");
+        // The first characters decide, exactly as the Ruby serializer tested s[0] and s[0..2]:
+        // leading whitespace makes a row invalid there, so it does here.
+        if (text.startsWith("{")) {
+            return requireHash(JsonText.parse(text), "JSON");
+        }
+        if (text.startsWith("---")) {
+            Object decoded = PlainValues.normalize(yaml.decode(text));
+            if (decoded instanceof String inner) {
+                Object again;
+                try {
+                    again = JsonText.parse(inner);
+                } catch (UnparseableHashException e) {
+                    throw new UnparseableHashException("YAML holds a string that is not JSON: " + e.getMessage(), e);
+                }
+                return requireHash(again, "double-encoded JSON");
+            }
+            return requireHash(decoded, "YAML");
+        }
+        throw new UnparseableHashException(
+                "neither JSON nor YAML: text starts with " + PlainValues.excerpt(text, 6));
     }
-    throw new UnparseableHashException(
-        "neither JSON nor YAML: text starts with " + PlainValues.excerpt(text, 6));
-  }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> requireHash(Object value, String form) throws UnparseableHashException {
-    if (value instanceof Map<?, ?>) {
-      // JsonText and PlainValues only ever build LinkedHashMap<String, Object>.
-      return (Map<String, Object>) value;
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> requireHash(Object value, String form) throws UnparseableHashException {
+        if (value instanceof Map<?, ?>) {
+            // JsonText and PlainValues only ever build LinkedHashMap<String, Object>.
+            return (Map<String, Object>) value;
+        }
+        throw new UnparseableHashException(form + " value is " + kind(value) + ", not a hash");
     }
-    throw new UnparseableHashException(form + " value is " + kind(value) + ", not a hash");
-  }
 
-  private static String kind(Object value) {
-    if (value == null) {
-      return "null";
+    private static String kind(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        if (value instanceof List<?>) {
+            return "an array";
+        }
+        if (value instanceof String) {
+            return "a string";
+        }
+        if (value instanceof Boolean) {
+            return "a boolean";
+        }
+        if (value instanceof Number) {
+            return "a number";
+        }
+        return "a " + value.getClass().getSimpleName();
     }
-    if (value instanceof List<?>) {
-      return "an array";
-    }
-    if (value instanceof String) {
-      return "a string";
-    }
-    if (value instanceof Boolean) {
-      return "a boolean";
-    }
-    if (value instanceof Number) {
-      return "a number";
-    }
-    return "a " + value.getClass().getSimpleName();
-  }
 }

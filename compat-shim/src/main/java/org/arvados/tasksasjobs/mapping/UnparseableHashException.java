@@ -6,11 +6,11 @@ package org.arvados.tasksasjobs.mapping;
  */
 public final class UnparseableHashException extends Exception {
 
-  public UnparseableHashException(String message) {
-    super(message);
-  }
+    public UnparseableHashException(String message) {
+        super(message);
+    }
 
-  public UnparseableHashException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public UnparseableHashException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -4,6 +4,6 @@ package org.arvados.tasksasjobs.mapping;
 @FunctionalInterface
 public interface UuidAllocator {
 
-  /** {@code cluster + "-8i9sb-" +} 15 random base-36 characters {@code [0-9a-z]}. */
-  String newJobUuid(String cluster);
+    /** {@code cluster + "-8i9sb-" +} 15 random base-36 characters {@code [0-9a-z]}. */
+    String newJobUuid(String cluster);
 }

@@ -10,10 +10,10 @@ package org.arvados.tasksasjobs.mapping;
  */
 public interface YamlDecoder {
 
-  /** Decoder for callers without a YAML parser: every YAML row is unparseable. */
-  YamlDecoder UNSUPPORTED = yaml -> {
-    throw new UnparseableHashException("YAML rows need the changelogs module's decoder");
-  };
+    /** Decoder for callers without a YAML parser: every YAML row is unparseable. */
+    YamlDecoder UNSUPPORTED = yaml -> {
+        throw new UnparseableHashException("YAML rows need the changelogs module's decoder");
+    };
 
-  Object decode(String yaml) throws UnparseableHashException;
+    Object decode(String yaml) throws UnparseableHashException;
 }

@@ -43,10 +43,7 @@ public final class ContractCheck {
             FROM jobs j
             LEFT JOIN job_tasks t ON t.uuid = j.legacy_task_uuid
             LEFT JOIN jobs p ON p.uuid = t.job_uuid AND p.legacy_task_uuid IS NULL
-            LEFT JOIN jobs x ON x.uuid = left(t.uuid, 5) || '-8i9sb-' || right(t.uuid, 15) AND x.id <> j.id
             LEFT JOIN jobs cr ON cr.uuid = j.created_by_job_uuid
-            LEFT JOIN job_tasks ct ON ct.uuid = t.created_by_job_task_uuid AND j.created_by_job_uuid IS NULL
-            LEFT JOIN job_tasks_quarantine cq ON cq.task_id = ct.id
             CROSS JOIN LATERAL (SELECT
                 coalesce(p.state, CASE WHEN p.cancelled_at IS NOT NULL THEN 'Cancelled' WHEN p.success THEN 'Complete'
                     WHEN NOT p.success THEN 'Failed' WHEN p.running THEN 'Running' ELSE 'Queued' END) AS p_state,
@@ -59,6 +56,11 @@ public final class ContractCheck {
                 CASE WHEN t.success THEN 'Complete' WHEN NOT t.success THEN 'Failed'
                      WHEN d.p_state IN ('Queued', 'Running') THEN CASE WHEN t.started_at IS NOT NULL THEN 'Running' ELSE 'Queued' END
                      ELSE 'Cancelled' END AS x_state) s
+            LEFT JOIN LATERAL (SELECT x.legacy_task_uuid IS DISTINCT FROM j.legacy_task_uuid AS other FROM jobs x
+                               WHERE j.uuid IS DISTINCT FROM d.derived AND x.uuid = d.derived AND x.id <> j.id LIMIT 1) x ON true
+            LEFT JOIN LATERAL (SELECT true AS carried FROM jobs c
+                               WHERE j.created_by_job_uuid IS NULL AND t.created_by_job_task_uuid IS NOT NULL
+                                 AND c.legacy_task_uuid = t.created_by_job_task_uuid LIMIT 1) cc ON true
             WHERE j.legacy_task_uuid IS NOT NULL
             """;
 
@@ -178,7 +180,7 @@ public final class ContractCheck {
                 "'the task''s job_uuid ' || quote_nullable(t.job_uuid) || ' names no top-level job'", null));
         // The derived uuid, or a fresh one only when another job (not a copy of this task) already held the derived one.
         rules.add(new Rule("uuid", "j.uuid ~ '" + JOB_UUID_PATTERN + "' AND (j.uuid = d.derived"
-                + " OR (x.id IS NOT NULL AND x.legacy_task_uuid IS DISTINCT FROM j.legacy_task_uuid))",
+                + " OR x.other)",
                 "j.uuid", "d.derived", "or a fresh uuid when another job holds that one"));
         for (String column : List.of("owner_uuid", "modified_by_client_uuid", "modified_by_user_uuid", "modified_at",
                 "created_at", "updated_at", "started_at", "finished_at")) {
@@ -218,7 +220,7 @@ public final class ContractCheck {
         rules.add(Rule.same("legacy_created_by_task_uuid", "t.created_by_job_task_uuid"));
         // The creator's task-like job when the creator was carried; NULL when it was quarantined or never existed.
         rules.add(new Rule("created_by_job_uuid", "CASE WHEN t.created_by_job_task_uuid IS NULL THEN j.created_by_job_uuid IS NULL"
-                + " WHEN j.created_by_job_uuid IS NULL THEN ct.id IS NULL OR cq.task_id IS NOT NULL"
+                + " WHEN j.created_by_job_uuid IS NULL THEN cc.carried IS NULL"
                 + " ELSE cr.legacy_task_uuid IS NOT DISTINCT FROM t.created_by_job_task_uuid END",
                 "j.created_by_job_uuid", "(SELECT string_agg(c.uuid, ' or ') FROM jobs c WHERE c.legacy_task_uuid = t.created_by_job_task_uuid)"));
         for (String column : List.of("submit_id", "is_locked_by_uuid", "cancelled_at", "cancelled_by_client_uuid",
