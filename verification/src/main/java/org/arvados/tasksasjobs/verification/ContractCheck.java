@@ -28,18 +28,14 @@ public final class ContractCheck {
     static final String JOB_UUID_PATTERN = "^[0-9a-z]{5}-8i9sb-[0-9a-z]{15}$";
 
     /**
-     * Every task-like job {@code j} with its task {@code t}, its parent {@code p}, the job {@code x} that holds the uuid
-     * the task's uuid maps to (when that is another job), the job {@code cr} its created_by_job_uuid names, the task's
-     * creator task {@code ct} and its quarantine row {@code cq} (looked up only when no creator job is named: a creator
-     * that exists and is not quarantined is carried, as the quarantine check proves), and the values derived from
-     * them: {@code d.p_state} the parent's state (from its legacy flags when state is NULL), {@code d.derived} the uuid
-     * the task's uuid maps to, {@code d.x_output} the expected output, {@code d.p_parameters} and {@code d.t_parameters}
-     * the parameters with NULL read as {@code {}}; {@code s.x_state} the expected state.
-     *
-     * <p>Every lookup is a join on a unique key, not a subquery in an expression: PostgreSQL then evaluates the rules
-     * in parallel workers, and the planner picks hash or index joins by size.
+     * Every task-like job {@code j} with its task {@code t}, its parent {@code p}, the job {@code cr} its
+     * created_by_job_uuid names, and the values derived from them: {@code d.p_state} the parent's state (from its
+     * legacy flags when state is NULL), {@code d.derived} the uuid the task's uuid maps to, {@code d.x_output} the
+     * expected output, {@code d.p_parameters} and {@code d.t_parameters} the parameters with NULL read as {@code {}};
+     * {@code s.x_state} the expected state. Every lookup is a join on a unique key, so PostgreSQL evaluates the rules
+     * in parallel workers and picks hash or index joins by size.
      */
-    private static final String FROM = """
+    private static final String JOINS = """
             FROM jobs j
             LEFT JOIN job_tasks t ON t.uuid = j.legacy_task_uuid
             LEFT JOIN jobs p ON p.uuid = t.job_uuid AND p.legacy_task_uuid IS NULL
@@ -56,13 +52,27 @@ public final class ContractCheck {
                 CASE WHEN t.success THEN 'Complete' WHEN NOT t.success THEN 'Failed'
                      WHEN d.p_state IN ('Queued', 'Running') THEN CASE WHEN t.started_at IS NOT NULL THEN 'Running' ELSE 'Queued' END
                      ELSE 'Cancelled' END AS x_state) s
+            """;
+
+    /**
+     * What only a few rows need, each looked up only for them: {@code x.other} whether another job than a copy of
+     * this task holds the derived uuid (when this job does not have it), and {@code cc.carried} whether the creator
+     * task was carried (when no creator job is named). Lookups like these keep a plan from running in parallel, so
+     * the first pass leaves them out: the rows that need them are suspects, judged again with them.
+     */
+    private static final String LOOKUPS = """
             LEFT JOIN LATERAL (SELECT x.legacy_task_uuid IS DISTINCT FROM j.legacy_task_uuid AS other FROM jobs x
                                WHERE j.uuid IS DISTINCT FROM d.derived AND x.uuid = d.derived AND x.id <> j.id LIMIT 1) x ON true
             LEFT JOIN LATERAL (SELECT true AS carried FROM jobs c
                                WHERE j.created_by_job_uuid IS NULL AND t.created_by_job_task_uuid IS NOT NULL
                                  AND c.legacy_task_uuid = t.created_by_job_task_uuid LIMIT 1) cc ON true
-            WHERE j.legacy_task_uuid IS NOT NULL
             """;
+
+    private static final String TASK_LIKE_JOBS = "WHERE j.legacy_task_uuid IS NOT NULL\n";
+
+    /** The rows whose verdict needs {@link #LOOKUPS}. */
+    private static final String SUSPECT = "j.uuid IS DISTINCT FROM d.derived"
+            + " OR (j.created_by_job_uuid IS NULL AND t.created_by_job_task_uuid IS NOT NULL)";
 
     private static final String MERGE_NOTE = "as jsonb: the parent's script_parameters overlaid with the task's parameters";
 
@@ -96,32 +106,48 @@ public final class ContractCheck {
             return CheckResult.cannotRun(NAME, DESCRIPTION, notMigrated, start);
         }
         Differences differences = new Differences();
-        List<Rule> optimistic = rules(Json.CAST);
-        List<Rule> rules = optimistic;
-        RowJudgement.Verdict verdict;
+        Json json = Json.CAST;
+        Verdicts verdicts;
         try {
             // Casting without asking first parses each text once; almost always every JSON-looking text is JSON.
-            verdict = Sql.attempt(connection, () -> RowJudgement.judge(connection, broken(optimistic), FROM));
+            verdicts = Sql.attempt(connection, () -> judge(Json.CAST));
         } catch (SQLException e) {
             if (!isInvalidJson(e)) {
                 throw e;
             }
             if (Sql.serverVersion(connection) >= 160000) {
                 // Some text starts with '{' but is no JSON PostgreSQL reads: ask before each cast (PostgreSQL 16 can).
-                rules = rules(Json.VALIDATE);
+                json = Json.VALIDATE;
             } else {
                 // Older servers cannot ask: judge everything else, and say that the merge went unchecked.
-                rules = rules(Json.SKIP);
+                json = Json.SKIP;
                 differences.add("script_parameters merge not checked: PostgreSQL " + Sql.serverVersion(connection) / 10000
                         + " cannot read some parameters as JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
             }
-            verdict = RowJudgement.judge(connection, broken(rules), FROM);
+            verdicts = judge(json);
         }
-        differences.count(verdict.broken());
-        if (!verdict.first().isEmpty()) {
-            describe(rules, verdict.first(), differences);
+        differences.count(verdicts.all().broken() + verdicts.suspects().broken());
+        List<Long> first = new ArrayList<>(verdicts.all().first());
+        first.addAll(verdicts.suspects().first());
+        if (!first.isEmpty()) {
+            describe(rules(json, true), first, differences);
         }
-        return CheckResult.of(NAME, DESCRIPTION, verdict.examined(), differences, start);
+        return CheckResult.of(NAME, DESCRIPTION, verdicts.all().examined(), differences, start);
+    }
+
+    /** A pass over every task-like job without the lookups, and one over the suspects with them. */
+    private record Verdicts(RowJudgement.Verdict all, RowJudgement.Verdict suspects) { }
+
+    private Verdicts judge(Json json) throws SQLException {
+        RowJudgement.Verdict all = RowJudgement.judge(connection, broken(rules(json, false)), SUSPECT,
+                JOINS + TASK_LIKE_JOBS, Sql.NO_PARAMETERS);
+        RowJudgement.Verdict suspects = new RowJudgement.Verdict(0, 0, List.of(), List.of());
+        if (!all.suspects().isEmpty()) {
+            Array ids = connection.createArrayOf("int8", all.suspects().toArray());
+            suspects = RowJudgement.judge(connection, broken(rules(json, true)), "false",
+                    JOINS + LOOKUPS + TASK_LIKE_JOBS + "AND j.id = ANY(?)\n", st -> st.setArray(1, ids));
+        }
+        return new Verdicts(all, suspects);
     }
 
     /** How the merge rule treats parameters text that starts with '{'. */
@@ -138,10 +164,9 @@ public final class ContractCheck {
         // Each CASE evaluates one rule's expressions per row, so a cast that a rule guards is never reached unguarded.
         String sql = """
                 SELECT j.legacy_task_uuid AS task_uuid, j.uuid AS job_uuid, %s AS broken, %s END AS actual, %s END AS expected
-                %s
-                  AND j.id = ANY(?)
+                %s%s%s  AND j.id = ANY(?)
                 ORDER BY j.legacy_task_uuid, j.id
-                """.formatted(broken, actual, expected, FROM);
+                """.formatted(broken, actual, expected, JOINS, LOOKUPS, TASK_LIKE_JOBS);
         Array array = connection.createArrayOf("int8", ids.toArray());
         Sql.forEach(connection, sql, st -> st.setArray(1, array), rs -> differences.describe(describe(rules, rs)));
     }
@@ -173,14 +198,15 @@ public final class ContractCheck {
         return List.of("22P02", "22P05", "22032").contains(e.getSQLState());
     }
 
-    private static List<Rule> rules(Json json) {
+    /** The rules in contract order; without {@code lookups}, the parts that need {@link #LOOKUPS} pass (for suspects). */
+    private static List<Rule> rules(Json json, boolean lookups) {
         List<Rule> rules = new ArrayList<>();
         rules.add(new Rule("legacy_task_uuid", "t.id IS NOT NULL", "'names no task in job_tasks'", null));
         rules.add(new Rule("parent", "p.id IS NOT NULL",
                 "'the task''s job_uuid ' || quote_nullable(t.job_uuid) || ' names no top-level job'", null));
         // The derived uuid, or a fresh one only when another job (not a copy of this task) already held the derived one.
         rules.add(new Rule("uuid", "j.uuid ~ '" + JOB_UUID_PATTERN + "' AND (j.uuid = d.derived"
-                + " OR x.other)",
+                + " OR " + (lookups ? "x.other" : "true") + ")",
                 "j.uuid", "d.derived", "or a fresh uuid when another job holds that one"));
         for (String column : List.of("owner_uuid", "modified_by_client_uuid", "modified_by_user_uuid", "modified_at",
                 "created_at", "updated_at", "started_at", "finished_at")) {
@@ -220,7 +246,7 @@ public final class ContractCheck {
         rules.add(Rule.same("legacy_created_by_task_uuid", "t.created_by_job_task_uuid"));
         // The creator's task-like job when the creator was carried; NULL when it was quarantined or never existed.
         rules.add(new Rule("created_by_job_uuid", "CASE WHEN t.created_by_job_task_uuid IS NULL THEN j.created_by_job_uuid IS NULL"
-                + " WHEN j.created_by_job_uuid IS NULL THEN cc.carried IS NULL"
+                + " WHEN j.created_by_job_uuid IS NULL THEN " + (lookups ? "cc.carried IS NULL" : "true")
                 + " ELSE cr.legacy_task_uuid IS NOT DISTINCT FROM t.created_by_job_task_uuid END",
                 "j.created_by_job_uuid", "(SELECT string_agg(c.uuid, ' or ') FROM jobs c WHERE c.legacy_task_uuid = t.created_by_job_task_uuid)"));
         for (String column : List.of("submit_id", "is_locked_by_uuid", "cancelled_at", "cancelled_by_client_uuid",

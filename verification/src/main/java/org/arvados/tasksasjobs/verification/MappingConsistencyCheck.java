@@ -40,23 +40,28 @@ public final class MappingConsistencyCheck {
             GROUP BY legacy_task_uuid
             """;
 
-    /** The first rule a task-like job {@code j} (with its parent {@code p} and creator {@code c}) breaks, or NULL. */
+    /**
+     * The first rule a task-like job {@code j} breaks, or NULL; {@code p} is the top-level job its parent_job_uuid
+     * names, {@code c} the job its created_by_job_uuid names.
+     */
     private static final String BROKEN = """
             CASE WHEN j.uuid IS NULL OR j.uuid !~ '%s' THEN %d
-                 WHEN p.id IS NULL OR p.parent_job_uuid IS NOT NULL OR p.legacy_task_uuid IS NOT NULL THEN %d
+                 WHEN p.id IS NULL THEN %d
                  WHEN j.created_by_job_uuid IS NOT NULL AND (c.id IS NULL OR c.legacy_task_uuid IS NULL
                       OR c.legacy_task_uuid IS DISTINCT FROM j.legacy_created_by_task_uuid) THEN %d
             END""".formatted(ContractCheck.JOB_UUID_PATTERN, BAD_UUID, BAD_PARENT, BAD_CREATOR);
 
+    // Only top-level jobs can be parents: the planner can then hash the few of them instead of probing all jobs.
     private static final String TASK_LIKE_JOBS = """
             FROM jobs j
-            LEFT JOIN jobs p ON p.uuid = j.parent_job_uuid
+            LEFT JOIN jobs p ON p.uuid = j.parent_job_uuid AND p.parent_job_uuid IS NULL AND p.legacy_task_uuid IS NULL
             LEFT JOIN jobs c ON c.uuid = j.created_by_job_uuid
             WHERE j.legacy_task_uuid IS NOT NULL
             """;
 
     private static final String DETAIL = """
-            SELECT %s AS broken, j.uuid, j.legacy_task_uuid, j.parent_job_uuid, p.id IS NOT NULL AS parent_exists,
+            SELECT %s AS broken, j.uuid, j.legacy_task_uuid, j.parent_job_uuid,
+                   EXISTS (SELECT 1 FROM jobs a WHERE a.uuid = j.parent_job_uuid) AS parent_exists,
                    j.created_by_job_uuid, j.legacy_created_by_task_uuid, c.id IS NOT NULL AS creator_exists,
                    c.legacy_task_uuid AS creator_task_uuid
             %s

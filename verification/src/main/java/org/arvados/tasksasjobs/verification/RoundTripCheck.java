@@ -2,7 +2,6 @@ package org.arvados.tasksasjobs.verification;
 
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -118,7 +117,7 @@ public final class RoundTripCheck {
         Differences differences = new Differences();
         long[] examined = {0};
         long[] total = {0};
-        Map<String, long[]> differing = new LinkedHashMap<>(); // uuid -> missing, extra
+        List<String> differing = new ArrayList<>();
         long[] nullUuidMissing = {0};
         // PostgreSQL 14 hashes a row's values directly, with each type's own hash: several times faster than printing
         // the row as text for md5, which older servers fall back to.
@@ -135,7 +134,7 @@ public final class RoundTripCheck {
             if (uuid == null) {
                 nullUuidMissing[0] = rs.getLong("missing");
             } else {
-                differing.put(uuid, new long[] {rs.getLong("missing"), rs.getLong("extra")});
+                differing.add(uuid);
             }
         });
         differences.count(total[0]);
@@ -160,11 +159,11 @@ public final class RoundTripCheck {
         }
     }
 
-    private void describe(Map<String, long[]> differing, Differences differences) throws SQLException {
+    private void describe(List<String> differing, Differences differences) throws SQLException {
         Map<String, List<SideRow>> originals = new LinkedHashMap<>();
         Map<String, List<SideRow>> quarantined = new LinkedHashMap<>();
         Map<String, List<SideRow>> rebuilt = new LinkedHashMap<>();
-        Array uuids = connection.createArrayOf("varchar", differing.keySet().toArray());
+        Array uuids = connection.createArrayOf("varchar", differing.toArray());
         Sql.forEach(connection, DETAIL, st -> {
             st.setArray(1, uuids);
             st.setArray(2, uuids);
@@ -177,7 +176,7 @@ public final class RoundTripCheck {
             Map<String, List<SideRow>> side = rs.getInt("side") == 1 ? rebuilt : row.quarantineReason() != null ? quarantined : originals;
             side.computeIfAbsent(values[0], k -> new ArrayList<>()).add(row);
         });
-        for (String uuid : differing.keySet()) {
+        for (String uuid : differing) {
             differences.describe(describe(uuid, originals.getOrDefault(uuid, List.of()), quarantined.getOrDefault(uuid, List.of()),
                     rebuilt.getOrDefault(uuid, List.of())));
         }
