@@ -24,6 +24,11 @@ public final class InheritPolicy {
         this.keysByScript = keysByScript;
     }
 
+    /** The narrowed scripts and the parent keys each inherits; scripts not in it inherit every key. Immutable. */
+    public Map<String, List<String>> keysByScript() {
+        return keysByScript;
+    }
+
     public static InheritPolicy of(Map<String, List<String>> keysByScript) {
         Objects.requireNonNull(keysByScript, "keysByScript");
         Map<String, List<String>> copy = new LinkedHashMap<>();

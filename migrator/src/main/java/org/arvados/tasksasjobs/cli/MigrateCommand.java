@@ -133,10 +133,10 @@ final class MigrateCommand implements Callable<Integer> {
         Migrator.Options options() {
             List<Phase> parsed;
             BackfillSettings settings;
+            InheritPolicy policy = InheritPolicyFile.read(inheritPolicy);
             try {
                 parsed = phases.stream().map(String::trim).map(Phase::fromContext).distinct().toList();
-                settings = BackfillSettings.defaults().withBatchSize(batchSize).withStrict(strict)
-                        .withInheritPolicy(policy());
+                settings = BackfillSettings.defaults().withBatchSize(batchSize).withStrict(strict).withInheritPolicy(policy);
             } catch (IllegalArgumentException e) {
                 throw new MigratorException(e.getMessage(), ExitCode.USAGE);
             }
@@ -149,19 +149,6 @@ final class MigrateCommand implements Callable<Integer> {
                 return FaultInjection.wrap(progress, System.getenv(FaultInjection.VARIABLE), System.out, System.in);
             } catch (IllegalArgumentException e) {
                 throw new MigratorException(e.getMessage(), ExitCode.USAGE);
-            }
-        }
-
-        private InheritPolicy policy() {
-            if (inheritPolicy == null) {
-                return InheritPolicy.ALL;
-            }
-            try {
-                return InheritPolicy.parse(Files.readString(inheritPolicy));
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read --inherit-policy " + inheritPolicy + ": " + e.getMessage());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--inherit-policy " + inheritPolicy + ": " + e.getMessage());
             }
         }
     }

@@ -70,7 +70,7 @@ final class ReuseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InheritPolicy policy = policy();
+        InheritPolicy policy = InheritPolicyFile.read(inheritPolicy);
         Path file = probesFile();
         if (file != null) {
             // A file can be read twice: checking it whole first means a bad line is reported before any output,
@@ -141,19 +141,6 @@ final class ReuseCommand implements Callable<Integer> {
             throw MigratorException.usage(e.getMessage());
         } catch (UncheckedIOException e) {
             throw MigratorException.failure("cannot read --probes " + probes + ": " + e.getCause().getMessage(), e);
-        }
-    }
-
-    private InheritPolicy policy() {
-        if (inheritPolicy == null) {
-            return InheritPolicy.ALL;
-        }
-        try {
-            return InheritPolicy.parse(Files.readString(inheritPolicy));
-        } catch (IOException e) {
-            throw MigratorException.usage("cannot read --inherit-policy " + inheritPolicy + ": " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw MigratorException.usage("--inherit-policy " + inheritPolicy + ": " + e.getMessage());
         }
     }
 

@@ -55,6 +55,10 @@ final class VerifyCommand implements Callable<Integer> {
 
         @Option(names = "--junit", paramLabel = "FILE", description = "Write the report as JUnit XML to FILE (one testcase per check).")
         Path junit;
+
+        @Option(names = "--inherit-policy", paramLabel = "FILE",
+                description = "The inherit policy the migration ran with (default: every parent key is inherited).")
+        Path inheritPolicy;
     }
 
     @Override
@@ -64,7 +68,7 @@ final class VerifyCommand implements Callable<Integer> {
             if (why != null) {
                 throw new MigrationRefusedException(why);
             }
-            Verifier verifier = new Verifier(c, new SnakeYamlDecoder(), org.arvados.tasksasjobs.mapping.InheritPolicy.ALL);
+            Verifier verifier = new Verifier(c, new SnakeYamlDecoder(), InheritPolicyFile.read(verify.inheritPolicy));
             PrintWriter out = spec.commandLine().getOut();
             if (mode.record != null) {
                 Verifier.BaselineSummary s = verifier.recordBaseline(mode.record, verify.probes, target.describe());

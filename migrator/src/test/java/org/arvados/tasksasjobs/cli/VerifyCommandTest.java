@@ -122,6 +122,23 @@ class VerifyCommandTest {
     }
 
     @Test
+    void theContractFollowsTheInheritPolicyTheMigrationRanWith(TestDatabase db, @TempDir Path dir) throws Exception {
+        assertEquals(ExitCode.OK, run("seed", "--url", db.jdbcUrl(), "--jobs", "60", "--tasks-per-job", "6").exitCode());
+        Path policy = Files.writeString(dir.resolve("policy.json"), "{\"grep\": [\"input\"], \"hash\": []}");
+        Path baseline = dir.resolve("baseline.jsonl");
+
+        Cli.Run migrate = run("migrate", "--url", db.jdbcUrl(), "--verify", "--baseline-file", baseline.toString(),
+                "--inherit-policy", policy.toString());
+
+        assertEquals(ExitCode.OK, migrate.exitCode(), migrate.out() + migrate.err());
+        assertTrue(Sql.count(db, "SELECT count(*) FROM jobs j JOIN jobs p ON p.uuid = j.parent_job_uuid WHERE p.script = 'grep'"
+                + " AND j.script_parameters NOT LIKE '%pattern%' AND p.script_parameters LIKE '%pattern%'") > 0, "grep tasks lost 'pattern'");
+        Cli.Run withoutPolicy = run("verify", "--url", db.jdbcUrl(), "--baseline", baseline.toString());
+        assertEquals(ExitCode.DIFFERENCES, withoutPolicy.exitCode(), withoutPolicy.out());
+        assertTrue(withoutPolicy.out().contains("FAIL  contract"), withoutPolicy.out());
+    }
+
+    @Test
     void verifyThatCannotRunSaysWhyInOneLine(TestDatabase db, @TempDir Path dir) throws Exception {
         Cli.Run empty = run("verify", "--url", db.jdbcUrl(), "--baseline", dir.resolve("none.jsonl").toString());
         assertEquals(ExitCode.FAILURE, empty.exitCode());

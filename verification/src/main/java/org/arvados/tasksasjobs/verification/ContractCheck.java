@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import org.arvados.tasksasjobs.mapping.InheritPolicy;
 
 /**
  * Every task-like job holds what DESIGN.md's contract says task T of parent job P becomes, column by column, written
@@ -15,8 +16,7 @@ import java.util.List;
  *
  * <p>Parameters that only a YAML reader understands (YAML-era rows) are checked through the digest alone; where the
  * parent's script_parameters and the task's parameters are both JSON, script_parameters must equal their merge.
- * The merge rule assumes every parent key is inherited (the default): a run with {@code --inherit-policy} that
- * narrowed them fails it for the narrowed scripts.
+ * The merge follows the inherit policy the migration ran with (by default every parent key is inherited).
  */
 public final class ContractCheck {
 
@@ -94,9 +94,36 @@ public final class ContractCheck {
     }
 
     private final Connection connection;
+    private final InheritPolicy policy;
 
     public ContractCheck(Connection connection) {
+        this(connection, InheritPolicy.ALL);
+    }
+
+    /** With the inherit policy the migration ran with: narrowed scripts merge only the parent keys they inherit. */
+    public ContractCheck(Connection connection, InheritPolicy policy) {
         this.connection = connection;
+        this.policy = policy;
+    }
+
+    /** The parent's parameters as jsonb, narrowed per script by the inherit policy (keys quoted as SQL literals). */
+    private String inheritedParentParameters() {
+        if (policy.keysByScript().isEmpty()) {
+            return "d.p_parameters::jsonb";
+        }
+        StringBuilder sql = new StringBuilder("CASE p.script");
+        policy.keysByScript().forEach((script, keys) -> {
+            sql.append(" WHEN ").append(literal(script)).append(" THEN (SELECT coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb)"
+                    + " FROM jsonb_each(d.p_parameters::jsonb) e WHERE e.key = ANY (ARRAY[");
+            sql.append(keys.stream().map(ContractCheck::literal).collect(java.util.stream.Collectors.joining(", ")));
+            sql.append("]::text[]))");
+        });
+        return sql.append(" ELSE d.p_parameters::jsonb END").toString();
+    }
+
+    /** A SQL string literal (standard_conforming_strings, the default since PostgreSQL 9.1). */
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
     }
 
     public CheckResult run() throws SQLException {
@@ -199,7 +226,7 @@ public final class ContractCheck {
     }
 
     /** The rules in contract order; without {@code lookups}, the parts that need {@link #LOOKUPS} pass (for suspects). */
-    private static List<Rule> rules(Json json, boolean lookups) {
+    private List<Rule> rules(Json json, boolean lookups) {
         List<Rule> rules = new ArrayList<>();
         rules.add(new Rule("legacy_task_uuid", "t.id IS NOT NULL", "'names no task in job_tasks'", null));
         rules.add(new Rule("parent", "p.id IS NOT NULL",
@@ -217,7 +244,7 @@ public final class ContractCheck {
             rules.add(Rule.same(column, "p." + column));
         }
         String bothJson = "left(d.p_parameters, 1) = '{' AND left(d.t_parameters, 1) = '{'";
-        String merged = "d.p_parameters::jsonb || d.t_parameters::jsonb";
+        String merged = inheritedParentParameters() + " || d.t_parameters::jsonb";
         switch (json) {
             case CAST -> rules.add(new Rule("script_parameters", "CASE WHEN NOT (" + bothJson + ") THEN true"
                     + " ELSE j.script_parameters::jsonb = " + merged + " END", "j.script_parameters", "(" + merged + ")::text", MERGE_NOTE));

@@ -84,7 +84,7 @@ public final class Verifier {
         checks.add(new RoundTripCheck(connection).run());
         checks.add(new QuarantineCheck(connection).run());
         checks.add(new MappingConsistencyCheck(connection).run());
-        checks.add(new ContractCheck(connection).run());
+        checks.add(new ContractCheck(connection, policy).run());
         checks.add(taskReuseGained());
         return new VerificationReport(target, startedAt, Duration.ofNanos(System.nanoTime() - start), checks, notes);
     }
