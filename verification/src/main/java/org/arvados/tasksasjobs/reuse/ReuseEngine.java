@@ -30,7 +30,10 @@ import org.arvados.tasksasjobs.mapping.YamlDecoder;
  *       and SDK of its parent job, parameters = the parent's (narrowed by the inherit policy) overlaid with the
  *       task's own, shallowly. A parent that is unknown, or whose parameters cannot be read, means no reuse.</li>
  * </ul>
- * Everything is treated as readable by the submitter (there are no permission tables to consult).
+ * A task-like job's log is its parent's (DESIGN.md "The contract"): a candidate without a log of its own is judged by
+ * its parent's, since tasks created through the gateway while their parent ran were written before it had one.
+ * Everything is treated as readable by the submitter (there are no permission tables to consult), unless a
+ * {@link CandidateScope} narrows task candidates to those under parent jobs the submitter owns (the gateway's users).
  *
  * <p>Set-wise: the candidates of a whole batch of probes come from one query (the probes as arrays, unnested and
  * joined to jobs through the script_parameters_digest index), and the walk runs here over its ordered rows; a task
@@ -63,8 +66,8 @@ public final class ReuseEngine {
             FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[])
                      WITH ORDINALITY AS p(repository, script, script_version, image, sdk, digest, owner_uuid, task, ord)
             CROSS JOIN LATERAL (
-                SELECT c.id, c.uuid, c.state, c.output, c.log, c.created_at
-                FROM jobs c
+                SELECT c.id, c.uuid, c.state, c.output, /*log*/ AS log, c.created_at
+                FROM jobs c /*parent*/
                 WHERE c.script_parameters_digest = p.digest
                   AND c.script = p.script
                   AND c.repository = p.repository
@@ -79,21 +82,40 @@ public final class ReuseEngine {
             ORDER BY p.ord, CASE j.state WHEN 'Running' THEN 0 WHEN 'Queued' THEN 1 ELSE 2 END, j.created_at, j.id /*tie*/
             """;
     private static final String WORLD_MIGRATED = "AND (c.parent_job_uuid IS NOT NULL) = p.task";
+    // A task-like job's log is its parent's (DESIGN.md "The contract"); one created through the gateway while its
+    // parent ran was written with the parent's log still NULL, so the walk reads the parent's log through to it. A
+    // top-level job has no parent row to join and keeps its own log. The join is by the unique uuid index, one
+    // lookup per candidate, so the LATERAL stays an index lookup per probe.
+    private static final String LOG_MIGRATED = "COALESCE(c.log, par.log)";
+    private static final String PARENT_MIGRATED = "LEFT JOIN jobs par ON par.uuid = c.parent_job_uuid";
+    private static final String SCOPE_OWNED_PARENTS = "AND (NOT p.task OR par.owner_uuid = p.owner_uuid)";
 
     private final Connection connection;
     private final SerializedHashReader reader;
     private final InheritPolicy policy;
     private final TieBreak tieBreak;
+    private final CandidateScope scope;
 
     /**
+     * The verifier's engine: every task-like job is a candidate ({@link CandidateScope#EVERY_JOB}).
+     *
      * @param yaml   reads YAML-era script_parameters of parent jobs
      * @param policy which parent keys a task inherits: the one the migration used
      */
     public ReuseEngine(Connection connection, YamlDecoder yaml, InheritPolicy policy, TieBreak tieBreak) {
+        this(connection, yaml, policy, tieBreak, CandidateScope.EVERY_JOB);
+    }
+
+    /**
+     * @param scope which task-like jobs a task probe may reuse; top-level probes are not affected
+     */
+    public ReuseEngine(Connection connection, YamlDecoder yaml, InheritPolicy policy, TieBreak tieBreak,
+                       CandidateScope scope) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.reader = new SerializedHashReader(Objects.requireNonNull(yaml, "yaml"));
         this.policy = Objects.requireNonNull(policy, "policy");
         this.tieBreak = Objects.requireNonNull(tieBreak, "tieBreak");
+        this.scope = Objects.requireNonNull(scope, "scope");
     }
 
     /**
@@ -223,7 +245,7 @@ public final class ReuseEngine {
             columns[6][k] = s.ownerUuid();
             task[k] = s.task();
         }
-        String sql = candidatesSql(migrated, tieBreak);
+        String sql = candidatesSql(migrated, tieBreak, scope);
         List<Array> arrays = new ArrayList<>(8);
         try (PreparedStatement st = connection.prepareStatement(sql)) {
             for (String[] column : columns) {
@@ -259,8 +281,18 @@ public final class ReuseEngine {
      * owner_uuid), 8 a boolean array (task), one element per probe.
      */
     static String candidatesSql(boolean migrated, TieBreak tieBreak) {
+        return candidatesSql(migrated, tieBreak, CandidateScope.EVERY_JOB);
+    }
+
+    /** As above; before the migration there are no task-like jobs, so neither the parent's log nor the scope applies. */
+    static String candidatesSql(boolean migrated, TieBreak tieBreak, CandidateScope scope) {
+        String world = !migrated ? ""
+                : scope == CandidateScope.PARENTS_OWNED_BY_SUBMITTER ? WORLD_MIGRATED + "\n      " + SCOPE_OWNED_PARENTS
+                : WORLD_MIGRATED;
         return CANDIDATES
-                .replace("/*world*/", migrated ? WORLD_MIGRATED : "")
+                .replace("/*log*/", migrated ? LOG_MIGRATED : "c.log")
+                .replace("/*parent*/", migrated ? PARENT_MIGRATED : "")
+                .replace("/*world*/", world)
                 .replace("/*tie*/", tieBreak.sql());
     }
 
