@@ -19,8 +19,10 @@ import java.time.temporal.ChronoField;
  * <p>Read: ISO 8601 with a zone ({@code Z} or {@code +hh:mm}), any number of fraction digits;
  * converted to UTC. A time without a zone is taken as UTC, as Rails took it. Precision beyond
  * microseconds is kept here; the database rounds it.
+ *
+ * <p>Public so that the gateway writes the times of {@code arvados#job} objects exactly as tasks show theirs.
  */
-final class ApiTimestamps {
+public final class ApiTimestamps {
 
     private static final DateTimeFormatter WRITE = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'");
 
@@ -36,12 +38,12 @@ final class ApiTimestamps {
 
     private ApiTimestamps() {}
 
-    static String write(LocalDateTime utc) {
+    public static String write(LocalDateTime utc) {
         return WRITE.format(utc);
     }
 
     /** The UTC time {@code text} names, or null when it is not an API timestamp. */
-    static LocalDateTime read(String text) {
+    public static LocalDateTime read(String text) {
         try {
             var parsed = READ.parseBest(text, OffsetDateTime::from, LocalDateTime::from);
             if (parsed instanceof OffsetDateTime withZone) {

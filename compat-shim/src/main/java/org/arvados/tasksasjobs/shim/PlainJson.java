@@ -12,15 +12,16 @@ import java.util.Map;
  * Plain values (what {@code SerializedHashReader} returns: Map, List, String, Boolean, null, Long,
  * BigInteger, Double) as Jackson nodes. Built by hand rather than through {@code valueToTree} so
  * that number types are exactly the ones given: a value rendered here and read back through
- * {@code SerializedHashReader} is equal to what went in.
+ * {@code SerializedHashReader} is equal to what went in. Public so that the gateway renders the serialized
+ * hashes of {@code arvados#job} objects, and quotes values in its messages, the same way.
  */
-final class PlainJson {
+public final class PlainJson {
 
-    static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    public static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
     private PlainJson() {}
 
-    static JsonNode toNode(Object value) {
+    public static JsonNode toNode(Object value) {
         if (value == null) {
             return NODES.nullNode();
         }
@@ -60,12 +61,12 @@ final class PlainJson {
     }
 
     /** {@code text} as a JSON string literal: quoted, with newlines and controls escaped, so messages stay one line. */
-    static String quote(String text) {
+    public static String quote(String text) {
         return NODES.textNode(text).toString();
     }
 
     /** A short name of a node's JSON type, for error messages. */
-    static String kind(JsonNode node) {
+    public static String kind(JsonNode node) {
         if (node == null || node.isNull()) {
             return "null";
         }

@@ -115,6 +115,19 @@ public final class TaskFilters {
     }
 
     /**
+     * {@code where} as the query parameter's text: a JSON object of attribute -> value, each entry
+     * the filter {@link WhereParameter} says it stands for, translated by the same rules as
+     * {@link #filters}.
+     */
+    public static List<JobFilter> where(String text) throws InvalidTaskRequestException {
+        return filters(WhereParameter.asFilters(text));
+    }
+
+    public static List<JobFilter> where(JsonNode where) throws InvalidTaskRequestException {
+        return filters(WhereParameter.asFilters(where));
+    }
+
+    /**
      * {@code order} as the query parameter's text: a JSON array of strings, or one string, each
      * "attribute" or "attribute asc|desc"; a comma-separated plain string is taken too, as the
      * API server took it. An attribute may carry the table prefix "job_tasks.".
