@@ -1,0 +1,161 @@
+package org.arvados.tasksasjobs.gateway;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.arvados.tasksasjobs.gateway.auth.Authenticator;
+import org.arvados.tasksasjobs.gateway.auth.TokenSource;
+import org.arvados.tasksasjobs.gateway.auth.TokenSources;
+import org.arvados.tasksasjobs.gateway.http.GatewayServer;
+import org.arvados.tasksasjobs.gateway.tasks.JobTasksService;
+import org.arvados.tasksasjobs.gateway.tasks.JobsService;
+
+/**
+ * The running gateway: a connection pool on the migrated database, a token source, the two services, and the
+ * HTTP server in front of them. {@code tasks-as-jobs serve} starts one and closes it on exit; tests start one
+ * per database. Everything is checked before the port is opened, so a gateway that starts can answer.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final String MIGRATED = """
+            SELECT 1 FROM information_schema.columns
+            WHERE table_schema = ANY (current_schemas(false)) AND table_name = 'jobs'
+                AND column_name = 'parent_job_uuid'
+            """;
+
+    private final HikariDataSource dataSource;
+    private final GatewayServer server;
+    private final String tokenSource;
+
+    private Gateway(HikariDataSource dataSource, GatewayServer server, String tokenSource) {
+        this.dataSource = dataSource;
+        this.server = server;
+        this.tokenSource = tokenSource;
+    }
+
+    /** Starts a gateway with the system clock, reporting internal errors on stderr. */
+    public static Gateway start(GatewaySettings settings) throws GatewayStartException {
+        return start(settings, Clock.systemUTC(), System.err);
+    }
+
+    /**
+     * Starts a gateway.
+     *
+     * @param clock what "now" is for token expiry and the rows written
+     * @param errors where internal errors (stack traces) and database outages are reported
+     * @throws GatewayStartException with a one-line message: the database cannot be reached or is not migrated,
+     *         there is no token source, or the address cannot be bound
+     */
+    public static Gateway start(GatewaySettings settings, Clock clock, PrintStream errors)
+            throws GatewayStartException {
+        HikariDataSource dataSource = pool(settings);
+        try {
+            requireMigrated(dataSource);
+            TokenSource tokens = tokenSource(settings, dataSource, clock);
+            JobTasksService tasks = new JobTasksService(dataSource, settings.yaml(), settings.inheritPolicy(), clock);
+            JobsService jobs = new JobsService(dataSource, settings.yaml(), settings.inheritPolicy(), clock);
+            GatewayServer server;
+            try {
+                server = GatewayServer.start(settings.bindAddress(), settings.port(), settings.threads(),
+                        new Authenticator(tokens), tasks, jobs, clock, errors);
+            } catch (IOException e) {
+                throw new GatewayStartException("cannot listen on " + settings.bindAddress() + ":" + settings.port()
+                        + ": " + e.getMessage(), e);
+            }
+            return new Gateway(dataSource, server, settings.tokensFile() == null
+                    ? "the database's api_client_authorizations and users tables"
+                    : "the tokens file " + settings.tokensFile());
+        } catch (GatewayStartException | RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    private static HikariDataSource pool(GatewaySettings settings) throws GatewayStartException {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("tasks-as-jobs-gateway");
+        config.setJdbcUrl(settings.jdbcUrl());
+        if (settings.user() != null) {
+            config.setUsername(settings.user());
+        }
+        if (settings.password() != null) {
+            config.setPassword(settings.password());
+        }
+        // One connection per request thread: a request never waits on the pool while a thread is free.
+        config.setMaximumPoolSize(settings.threads());
+        // A request that cannot get a connection within this time answers 503 rather than hanging the client.
+        config.setConnectionTimeout(10_000);
+        try {
+            return new HikariDataSource(config); // connects once now: an unreachable database fails here
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new GatewayStartException("cannot connect to the database: " + firstLine(cause.getMessage()), e);
+        }
+    }
+
+    private static void requireMigrated(DataSource dataSource) throws GatewayStartException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(MIGRATED);
+                ResultSet rs = st.executeQuery()) {
+            if (!rs.next()) {
+                throw new GatewayStartException("this database is not migrated (jobs.parent_job_uuid is missing);"
+                        + " run `tasks-as-jobs migrate` first");
+            }
+        } catch (SQLException e) {
+            throw new GatewayStartException("cannot read the database's schema: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static TokenSource tokenSource(GatewaySettings settings, DataSource dataSource, Clock clock)
+            throws GatewayStartException {
+        try {
+            return TokenSources.choose(dataSource, settings.tokensFile(), settings.yaml(), clock);
+        } catch (IllegalArgumentException e) {
+            throw new GatewayStartException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new GatewayStartException("cannot read the tokens file " + settings.tokensFile() + ": "
+                    + e.getMessage(), e);
+        } catch (SQLException e) {
+            throw new GatewayStartException("cannot look for the token tables: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no detail";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** The port the gateway listens on (the one chosen by the system when the settings said 0). */
+    public int port() {
+        return server.port();
+    }
+
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    /** Where tokens are looked up, for {@code serve}'s start-up line (names no token). */
+    public String tokenSource() {
+        return tokenSource;
+    }
+
+    /** Stops the server, then the pool: requests still running get their connections until they finish. */
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } finally {
+            dataSource.close();
+        }
+    }
+}

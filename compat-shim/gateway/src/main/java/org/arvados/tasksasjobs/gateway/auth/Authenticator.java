@@ -1,0 +1,63 @@
+package org.arvados.tasksasjobs.gateway.auth;
+
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Optional;
+import org.arvados.tasksasjobs.gateway.tasks.Caller;
+import org.arvados.tasksasjobs.gateway.tasks.GatewayException;
+
+/**
+ * Turns a request's {@code Authorization} header into the {@link Caller} the services check ownership with,
+ * with Arvados's answers: no token, or an unknown or expired one, is 401; an inactive user or a token whose
+ * scopes do not cover job and task calls is 403. Messages never contain the token.
+ */
+public final class Authenticator {
+
+    private final TokenSource tokens;
+
+    public Authenticator(TokenSource tokens) {
+        this.tokens = tokens;
+    }
+
+    /**
+     * @param authorization the {@code Authorization} header value, or null
+     * @param callingTask the {@code X-Arvados-Task-Uuid} header value, or null; handed on unchecked (the
+     *        services know what a task uuid may name)
+     */
+    public Caller authenticate(String authorization, String callingTask) throws GatewayException, SQLException {
+        String token = tokenOf(authorization);
+        if (token == null) {
+            throw new GatewayException(401, "Not logged in: no \"Authorization: OAuth2 <token>\" header");
+        }
+        Optional<TokenOwner> owner = tokens.find(token);
+        if (owner.isEmpty()) {
+            throw new GatewayException(401, "Not logged in: the token is unknown or has expired");
+        }
+        TokenOwner holder = owner.get();
+        if (!holder.active()) {
+            throw new GatewayException(403, "the user " + holder.userUuid() + " is not active");
+        }
+        if (!holder.scopesAllow()) {
+            throw new GatewayException(403, "the token's scopes do not allow job and task calls");
+        }
+        String task = callingTask == null || callingTask.isBlank() ? null : callingTask.strip();
+        return new Caller(holder.userUuid(), holder.admin(), task);
+    }
+
+    /** The token of {@code OAuth2 <token>} or {@code Bearer <token>} (scheme case-insensitive), else null. */
+    static String tokenOf(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        String[] parts = authorization.strip().split("\\s+", 2);
+        if (parts.length != 2) {
+            return null;
+        }
+        String scheme = parts[0].toLowerCase(Locale.ROOT);
+        if (!scheme.equals("oauth2") && !scheme.equals("bearer")) {
+            return null;
+        }
+        String token = parts[1].strip();
+        return token.isEmpty() ? null : token;
+    }
+}
