@@ -64,6 +64,16 @@ public final class DatabaseTarget implements AutoCloseable {
         }
     }
 
+    /** The JDBC URL as given (it may carry a password: never print it; see {@link #redactedUrl()}). */
+    String jdbcUrl() {
+        return url;
+    }
+
+    /** The connection properties (user, password, application name, timeouts): for a pool of this target's connections. */
+    Properties connectionProperties() {
+        return copy(properties);
+    }
+
     /** "host:port/database", or "embedded PostgreSQL 17.x at DIR"; never a password. */
     public String describe() {
         return description;

@@ -34,6 +34,8 @@ import picocli.CommandLine.Spec;
             RollbackCommand.class,
             VerifyCommand.class,
             ReuseCommand.class,
+            ServeCommand.class,
+            BenchGatewayCommand.class,
         },
         footer = {"", "Exit codes: 0 success, 1 verification found differences, 2 usage error, 3 database or migration error."})
 public final class TasksAsJobs implements Callable<Integer> {

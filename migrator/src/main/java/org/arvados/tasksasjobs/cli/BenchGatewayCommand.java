@@ -1,0 +1,134 @@
+package org.arvados.tasksasjobs.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.arvados.tasksasjobs.backfill.BackfillListener;
+import org.arvados.tasksasjobs.backfill.BackfillSettings;
+import org.arvados.tasksasjobs.bench.GatewayBenchReport;
+import org.arvados.tasksasjobs.bench.GatewayBenchmark;
+import org.arvados.tasksasjobs.bench.LoadRunner;
+import org.arvados.tasksasjobs.bench.Machine;
+import org.arvados.tasksasjobs.changelog.BaselineSchema;
+import org.arvados.tasksasjobs.changelog.Phase;
+import org.arvados.tasksasjobs.gateway.Gateway;
+import org.arvados.tasksasjobs.gateway.GatewaySettings;
+import org.arvados.tasksasjobs.migration.Migrator;
+import org.arvados.tasksasjobs.seed.SeedGenerator;
+import org.arvados.tasksasjobs.seed.SeedSpec;
+import org.arvados.tasksasjobs.yaml.SnakeYamlDecoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bench-gateway}: requests per second and p50/p99 latency of task get, create and update through the
+ * gateway's job_tasks endpoint and through its jobs endpoint, in one run. Always on its own embedded PostgreSQL
+ * (seeded, migrated): a benchmark writes thousands of tasks, which no real database should receive.
+ */
+@Command(name = "bench-gateway", sortOptions = false,
+        description = {"Measures the gateway on loopback: task get, create and update through /arvados/v1/job_tasks"
+                + " and the same through /arvados/v1/jobs, on one embedded PostgreSQL (seeded and migrated first),"
+                + " in one run; prints requests/s, p50 and p99 latency and the job_tasks/jobs ratio."})
+final class BenchGatewayCommand implements Callable<Integer> {
+
+    private static final String BENCH_USER = "zzzzz-tpzed-benchuser000001";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--requests", paramLabel = "N", defaultValue = "2000",
+            description = "measured requests per operation and endpoint (default: ${DEFAULT-VALUE})")
+    int requests;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "500",
+            description = "uncounted requests per operation and endpoint first (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--concurrency", paramLabel = "C", defaultValue = "4",
+            description = "concurrent clients, each waiting for its answer before the next request (default: ${DEFAULT-VALUE})")
+    int concurrency;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "8",
+            description = "gateway request threads (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--seed-jobs", paramLabel = "N", defaultValue = "2000",
+            description = "jobs seeded (10 tasks each) and migrated before measuring (default: ${DEFAULT-VALUE})")
+    int seedJobs;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON to FILE")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (requests < 1 || warmup < 0 || concurrency < 1 || threads < 1 || seedJobs < 1) {
+            throw MigratorException.usage("--requests, --concurrency, --threads and --seed-jobs must be at least 1,"
+                    + " --warmup at least 0");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("bench-gateway: starting an embedded PostgreSQL, seeding and migrating " + seedJobs + " jobs...");
+        err.flush();
+        Path tokens = Files.createTempFile("tasks-as-jobs-bench", ".tokens");
+        try (DatabaseTarget target = DatabaseTarget.embedded(EmbeddedDatabase.start(null), "tasks-as-jobs bench-gateway", 30);
+             Connection c = target.connect()) {
+            BaselineSchema.apply(c);
+            new SeedGenerator(new SeedSpec(seedJobs, 10, 1, false)).writeTo(c);
+            new Migrator(c, BackfillListener.NONE).migrate(
+                    new Migrator.Options(List.of(Phase.EXPAND, Phase.BACKFILL), BackfillSettings.defaults(), false));
+            List<String> parents = parents(c);
+            String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
+            Files.writeString(tokens, token + " " + BENCH_USER + "\n");
+            Machine machine = Machine.describe(c);
+            GatewaySettings settings = new GatewaySettings(target.jdbcUrl(), target.embedded().user(), null,
+                    GatewaySettings.LOOPBACK, 0, threads, tokens, null, new SnakeYamlDecoder());
+            try (Gateway gateway = Gateway.start(settings)) {
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                GatewayBenchmark benchmark = new GatewayBenchmark(URI.create("http://127.0.0.1:" + gateway.port() + "/"),
+                        token, parents, new LoadRunner(http, concurrency));
+                err.println("bench-gateway: measuring " + requests + " requests per operation and endpoint"
+                        + " (after " + warmup + " to warm up)...");
+                err.flush();
+                GatewayBenchReport report = new GatewayBenchReport(machine, concurrency, benchmark.run(warmup, requests));
+                report.printTable(out);
+                if (json != null) {
+                    Files.writeString(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.toJson()));
+                }
+            }
+            return ExitCode.OK;
+        } finally {
+            Files.deleteIfExists(tokens);
+        }
+    }
+
+    /** Fifty top-level jobs, handed to the benchmark's user so that every request passes the ownership check. */
+    private static List<String> parents(Connection c) throws Exception {
+        List<String> parents = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement("""
+                UPDATE jobs SET owner_uuid = ?
+                WHERE id IN (SELECT id FROM jobs WHERE parent_job_uuid IS NULL ORDER BY id LIMIT 50)
+                RETURNING uuid
+                """)) {
+            st.setString(1, BENCH_USER);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    parents.add(rs.getString(1));
+                }
+            }
+        }
+        return parents;
+    }
+}

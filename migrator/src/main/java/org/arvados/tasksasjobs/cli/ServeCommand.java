@@ -1,0 +1,104 @@
+package org.arvados.tasksasjobs.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.arvados.tasksasjobs.gateway.Gateway;
+import org.arvados.tasksasjobs.gateway.GatewaySettings;
+import org.arvados.tasksasjobs.gateway.GatewayStartException;
+import org.arvados.tasksasjobs.yaml.SnakeYamlDecoder;
+import org.postgresql.PGProperty;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code serve}: the job_tasks gateway over a migrated database, until stopped (Ctrl-C, SIGTERM, or an interrupt
+ * of the thread running it, which is how tests stop it).
+ */
+@Command(name = "serve", sortOptions = false,
+        description = {"Serves /arvados/v1/job_tasks (the old API, translated to task-like jobs) and /arvados/v1/jobs"
+                + " (task-like jobs included) over a migrated database, for crunch scripts that cannot be relinked"
+                + " and for the client library. Plain HTTP: it listens on loopback unless --bind says otherwise;"
+                + " put a TLS proxy in front of it for anything else.",
+                "Tokens (Authorization: OAuth2 <token>) come from the database's api_client_authorizations and users"
+                        + " tables, or from --tokens FILE: one '<token> <user uuid> [admin]' a line."})
+final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+            description = "TCP port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = GatewaySettings.LOOPBACK,
+            description = "address to listen on (default: ${DEFAULT-VALUE})")
+    String bind;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "" + GatewaySettings.DEFAULT_THREADS,
+            description = "request threads, one database connection each (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--tokens", paramLabel = "FILE",
+            description = "read API tokens from FILE instead of the database's api_client_authorizations table")
+    Path tokens;
+
+    @Option(names = "--inherit-policy", paramLabel = "FILE",
+            description = "the inherit policy the migration ran with (JSON {\"script\": [\"key\", ...]}; default: every"
+                    + " parent key), so tasks created here are mapped as migrated ones were")
+    Path inheritPolicy;
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535) {
+            throw MigratorException.usage("--port must be between 0 and 65535, not " + port);
+        }
+        if (threads < 1 || threads > 1000) {
+            throw MigratorException.usage("--threads must be between 1 and 1000, not " + threads);
+        }
+        if (tokens != null && !Files.isReadable(tokens)) {
+            throw MigratorException.usage("--tokens " + tokens + ": no such readable file");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (DatabaseTarget target = connection.open("tasks-as-jobs serve")) {
+            var properties = target.connectionProperties();
+            GatewaySettings settings = new GatewaySettings(target.jdbcUrl(), PGProperty.USER.getOrDefault(properties),
+                    PGProperty.PASSWORD.getOrDefault(properties), bind, port, threads, tokens,
+                    InheritPolicyFile.read(inheritPolicy), new SnakeYamlDecoder());
+            Gateway gateway;
+            try {
+                gateway = Gateway.start(settings);
+            } catch (GatewayStartException e) {
+                throw MigratorException.failure("serve: " + e.getMessage(), e);
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                gateway.close();
+                stopped.countDown();
+            }, "tasks-as-jobs serve shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            out.printf("serving /arvados/v1/job_tasks and /arvados/v1/jobs of %s at http://%s:%d/ (tokens from %s); Ctrl-C stops%n",
+                    target.describe(), bind.contains(":") ? "[" + bind + "]" : bind, gateway.port(),
+                    tokens == null ? "the database" : tokens);
+            out.flush();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                // Stopped by the thread's owner rather than by a signal: close here, and drop the hook.
+                Runtime.getRuntime().removeShutdownHook(hook);
+                gateway.close();
+                Thread.currentThread().interrupt();
+            }
+            out.println("gateway stopped");
+            return ExitCode.OK;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.arvados.tasksasjobs.cli;
+
+import static org.arvados.tasksasjobs.cli.Cli.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.arvados.tasksasjobs.testdb.FreshDatabaseExtension;
+import org.arvados.tasksasjobs.testdb.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(FreshDatabaseExtension.class)
+class ServeCommandTest {
+
+    private static final String TOKEN = "servetesttoken0123456789abcdefghijklmnopqrstuvwxyz";
+    private static final Pattern ADDRESS = Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void servesTheMigratedDatabaseUntilStopped(TestDatabase db) throws Exception {
+        assertEquals(ExitCode.OK, run("seed", "--url", db.jdbcUrl(), "--jobs", "20", "--tasks-per-job", "5").exitCode());
+        assertEquals(ExitCode.OK, run("migrate", "--url", db.jdbcUrl()).exitCode());
+        Path tokens = Files.writeString(dir.resolve("tokens"), TOKEN + " zzzzz-tpzed-000000000000000 admin\n");
+
+        PipedInputStream printed = new PipedInputStream();
+        PrintStream out = new PrintStream(new PipedOutputStream(printed), true, StandardCharsets.UTF_8);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread serve = new Thread(() -> exit.set(TasksAsJobs.execute(new String[] {"serve", "--url", db.jdbcUrl(),
+                "--port", "0", "--tokens", tokens.toString(), "--threads", "2"}, out, new PrintStream(err, true))));
+        serve.start();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(printed, StandardCharsets.UTF_8));
+        String started = lines.readLine();
+        assertNotNull(started, err.toString());
+        Matcher address = ADDRESS.matcher(started);
+        assertTrue(address.find(), started);
+        assertFalse(started.contains(TOKEN));
+
+        HttpResponse<String> list = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + address.group(1) + "/arvados/v1/job_tasks?limit=3"))
+                .header("Authorization", "OAuth2 " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, list.statusCode(), list.body());
+        JsonNode page = new ObjectMapper().readTree(list.body());
+        assertEquals("arvados#jobTaskList", page.get("kind").asText());
+        assertEquals(3, page.get("items").size());
+        assertEquals(Sql.count(db, "SELECT count(*) FROM jobs WHERE parent_job_uuid IS NOT NULL"),
+                page.get("items_available").asLong());
+
+        serve.interrupt();
+        serve.join();
+        assertEquals(ExitCode.OK, exit.get(), err.toString());
+        assertEquals("gateway stopped", lines.readLine());
+    }
+
+    @Test
+    void refusesADatabaseThatIsNotMigrated(TestDatabase db) throws Exception {
+        assertEquals(ExitCode.OK, run("seed", "--url", db.jdbcUrl(), "--jobs", "2", "--tasks-per-job", "2").exitCode());
+        Path tokens = Files.writeString(dir.resolve("tokens"), TOKEN + " zzzzz-tpzed-000000000000000\n");
+
+        Cli.Run serve = run("serve", "--url", db.jdbcUrl(), "--port", "0", "--tokens", tokens.toString());
+
+        assertEquals(ExitCode.FAILURE, serve.exitCode());
+        assertTrue(serve.err().contains("not migrated") && serve.err().contains("migrate"), serve.err());
+        assertFalse(serve.err().contains("Exception"), serve.err());
+    }
+
+    @Test
+    void checksItsOptionsBeforeTouchingTheDatabase() {
+        Cli.Run port = run("serve", "--url", "jdbc:postgresql://127.0.0.1:1/none", "--port", "70000");
+        assertEquals(ExitCode.USAGE, port.exitCode());
+        assertTrue(port.err().contains("--port"), port.err());
+
+        Cli.Run tokens = run("serve", "--url", "jdbc:postgresql://127.0.0.1:1/none", "--tokens", dir.resolve("missing").toString());
+        assertEquals(ExitCode.USAGE, tokens.exitCode());
+        assertTrue(tokens.err().contains("--tokens"), tokens.err());
+    }
+}
