@@ -7,7 +7,11 @@ import java.util.stream.Collectors;
 /** A phase of the migration; each is a Liquibase context of tasks-as-jobs.xml. */
 public enum Phase {
     EXPAND("expand"),
-    BACKFILL("backfill");
+    /** Optional, before backfill: capture job_tasks writes while crunch keeps running. */
+    ONLINE("online"),
+    BACKFILL("backfill"),
+    /** Explicit only: job_tasks becomes a view over task-like jobs. */
+    CONTRACT("contract");
 
     private final String context;
 
