@@ -1,17 +1,11 @@
 package org.arvados.tasksasjobs.shim;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.LocalDateTime;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.arvados.tasksasjobs.mapping.JobState;
 import org.arvados.tasksasjobs.mapping.UuidMapping;
+import org.arvados.tasksasjobs.shim.AttributeFilters.Attribute;
+import org.arvados.tasksasjobs.shim.AttributeFilters.Type;
 
 /**
  * The {@code filters}, {@code order} and {@code select} of a job_tasks list, translated to
@@ -27,32 +21,13 @@ import org.arvados.tasksasjobs.mapping.UuidMapping;
  * no such translation and is refused.
  *
  * <p>Anything without a translation (an unknown attribute, an operator the attribute's type does
- * not allow, a value of the wrong type) is an {@link InvalidTaskRequestException} naming it.
+ * not allow, a value of the wrong type) is an {@link InvalidTaskRequestException} naming it. The
+ * rules themselves are {@link AttributeFilters}', shared with the gateway's jobs endpoint.
  */
 public final class TaskFilters {
 
-    /** What values an attribute holds, which decides the operators it allows. */
-    private enum Type {
-        UUID(Set.of("=", "!=", "<", "<=", ">", ">=", "in", "not in", "like", "ilike", "is_a")),
-        TEXT(Set.of("=", "!=", "<", "<=", ">", ">=", "in", "not in", "like", "ilike")),
-        // A serialized hash: only text search over its stored form makes sense.
-        SERIALIZED(Set.of("like", "ilike")),
-        INTEGER(Set.of("=", "!=", "<", "<=", ">", ">=", "in", "not in")),
-        FLOAT(Set.of("=", "!=", "<", "<=", ">", ">=", "in", "not in")),
-        TIME(Set.of("=", "!=", "<", "<=", ">", ">=", "in", "not in")),
-        SUCCESS(Set.of("=", "!=", "in", "not in"));
-
-        final Set<String> operators;
-
-        Type(Set<String> operators) {
-            this.operators = operators;
-        }
-    }
-
-    private record Attribute(String column, Type type) {}
-
-    /** Task attribute -> jobs column, in the order the API lists a task's attributes. */
-    private static final Map<String, Attribute> ATTRIBUTES = Map.ofEntries(
+    /** Task attribute -> jobs column. */
+    private static final AttributeFilters TASKS = new AttributeFilters("job_task", "job_tasks.", JobTaskResource.KIND, Map.ofEntries(
             Map.entry("uuid", new Attribute("legacy_task_uuid", Type.UUID)),
             Map.entry("owner_uuid", new Attribute("owner_uuid", Type.UUID)),
             Map.entry("modified_by_client_uuid", new Attribute("modified_by_client_uuid", Type.UUID)),
@@ -69,16 +44,13 @@ public final class TaskFilters {
             Map.entry("created_by_job_task_uuid", new Attribute("legacy_created_by_task_uuid", Type.UUID)),
             Map.entry("qsequence", new Attribute("task_qsequence", Type.INTEGER)),
             Map.entry("started_at", new Attribute("started_at", Type.TIME)),
-            Map.entry("finished_at", new Attribute("finished_at", Type.TIME)));
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+            Map.entry("finished_at", new Attribute("finished_at", Type.TIME))));
 
     private TaskFilters() {}
 
     /** The jobs column a task attribute is stored in, or null for an unknown attribute. */
     public static String columnOf(String attribute) {
-        Attribute known = ATTRIBUTES.get(attribute);
-        return known == null ? null : known.column();
+        return TASKS.columnOf(attribute);
     }
 
     /**
@@ -97,270 +69,38 @@ public final class TaskFilters {
 
     /** {@code filters} as the query parameter's text: a JSON array of {@code [attribute, operator, value]}. */
     public static List<JobFilter> filters(String text) throws InvalidTaskRequestException {
-        return filters(json("filters", text));
+        return TASKS.filters(text);
     }
 
     public static List<JobFilter> filters(JsonNode filters) throws InvalidTaskRequestException {
-        if (filters == null || filters.isNull()) {
-            return List.of();
-        }
-        if (!filters.isArray()) {
-            throw new InvalidTaskRequestException("filters must be an array of [attribute, operator, value], not " + PlainJson.kind(filters));
-        }
-        List<JobFilter> out = new ArrayList<>();
-        for (JsonNode filter : filters) {
-            out.add(filter(filter));
-        }
-        return List.copyOf(out);
+        return TASKS.filters(filters);
     }
 
-    /**
-     * {@code where} as the query parameter's text: a JSON object of attribute -> value, each entry
-     * the filter {@link WhereParameter} says it stands for, translated by the same rules as
-     * {@link #filters}.
-     */
+    /** {@code where}: a JSON object of attribute -> value, checked by the rules of {@link #filters}. */
     public static List<JobFilter> where(String text) throws InvalidTaskRequestException {
-        return filters(WhereParameter.asFilters(text));
+        return TASKS.where(text);
     }
 
     public static List<JobFilter> where(JsonNode where) throws InvalidTaskRequestException {
-        return filters(WhereParameter.asFilters(where));
+        return TASKS.where(where);
     }
 
-    /**
-     * {@code order} as the query parameter's text: a JSON array of strings, or one string, each
-     * "attribute" or "attribute asc|desc"; a comma-separated plain string is taken too, as the
-     * API server took it. An attribute may carry the table prefix "job_tasks.".
-     */
+    /** {@code order}: "attribute [asc|desc]" terms; an attribute may carry the prefix "job_tasks.". */
     public static List<JobOrder> order(String text) throws InvalidTaskRequestException {
-        if (text == null || text.isBlank()) {
-            return List.of();
-        }
-        String trimmed = text.strip();
-        if (trimmed.startsWith("[") || trimmed.startsWith("\"")) {
-            return order(json("order", trimmed));
-        }
-        List<JobOrder> out = new ArrayList<>();
-        for (String term : trimmed.split(",")) {
-            out.add(orderTerm(term));
-        }
-        return List.copyOf(out);
+        return TASKS.order(text);
     }
 
     public static List<JobOrder> order(JsonNode order) throws InvalidTaskRequestException {
-        if (order == null || order.isNull()) {
-            return List.of();
-        }
-        if (order.isTextual()) {
-            return order(order.asText());
-        }
-        if (!order.isArray()) {
-            throw new InvalidTaskRequestException("order must be a string or an array of strings, not " + PlainJson.kind(order));
-        }
-        List<JobOrder> out = new ArrayList<>();
-        for (JsonNode term : order) {
-            if (!term.isTextual()) {
-                throw new InvalidTaskRequestException("order term must be a string such as \"sequence desc\", not " + PlainJson.kind(term));
-            }
-            out.add(orderTerm(term.asText()));
-        }
-        return List.copyOf(out);
+        return TASKS.order(order);
     }
 
     /** {@code select} as the query parameter's text: a JSON array of attribute names. */
     public static List<String> select(String text) throws InvalidTaskRequestException {
-        return select(json("select", text));
+        return TASKS.select(text);
     }
 
     /** The jobs columns that hold the selected attributes, in order, each once. */
     public static List<String> select(JsonNode select) throws InvalidTaskRequestException {
-        if (select == null || select.isNull()) {
-            return List.of();
-        }
-        if (!select.isArray()) {
-            throw new InvalidTaskRequestException("select must be an array of attribute names, not " + PlainJson.kind(select));
-        }
-        Set<String> columns = new LinkedHashSet<>();
-        for (JsonNode name : select) {
-            if (!name.isTextual()) {
-                throw new InvalidTaskRequestException("select entry must be an attribute name, not " + PlainJson.kind(name));
-            }
-            if (name.asText().equals("kind")) {
-                continue; // always rendered, held by no column
-            }
-            columns.add(attribute("select", name.asText()).column());
-        }
-        return List.copyOf(columns);
-    }
-
-    private static JobFilter filter(JsonNode filter) throws InvalidTaskRequestException {
-        if (!filter.isArray() || filter.size() != 3 || !filter.get(0).isTextual() || !filter.get(1).isTextual()) {
-            throw new InvalidTaskRequestException("filter " + filter + " is not [attribute, operator, value]");
-        }
-        String name = filter.get(0).asText();
-        String op = filter.get(1).asText().toLowerCase();
-        JsonNode operand = filter.get(2);
-        Attribute attribute = attribute("filter on", name);
-        if (!JobFilter.OPERATORS.contains(op)) {
-            throw new InvalidTaskRequestException("filter " + filter + ": unknown operator " + PlainJson.quote(filter.get(1).asText()));
-        }
-        if (!attribute.type().operators.contains(op)) {
-            throw new InvalidTaskRequestException("filter " + filter + ": operator \"" + op + "\" is not allowed on " + name);
-        }
-        if (attribute.type() == Type.SUCCESS) {
-            return successFilter(filter, op, operand);
-        }
-        Object value;
-        switch (op) {
-            case "in", "not in" -> {
-                if (!operand.isArray()) {
-                    throw new InvalidTaskRequestException("filter " + filter + ": operator \"" + op + "\" needs an array");
-                }
-                List<Object> values = new ArrayList<>();
-                for (JsonNode element : operand) {
-                    if (element.isNull()) {
-                        throw new InvalidTaskRequestException("filter " + filter + ": null in an \"" + op + "\" list matches nothing; use = or !=");
-                    }
-                    values.add(scalar(filter, name, attribute.type(), element));
-                }
-                value = values;
-            }
-            case "is_a" -> {
-                List<Object> kinds = new ArrayList<>();
-                for (JsonNode element : operand.isArray() ? operand : JSON.createArrayNode().add(operand)) {
-                    if (!element.isTextual() || !element.asText().startsWith("arvados#")) {
-                        throw new InvalidTaskRequestException("filter " + filter + ": is_a needs a kind such as \"arvados#jobTask\"");
-                    }
-                    kinds.add(element.asText());
-                }
-                value = kinds;
-            }
-            case "like", "ilike" -> {
-                if (!operand.isTextual()) {
-                    throw new InvalidTaskRequestException("filter " + filter + ": operator \"" + op + "\" needs a string pattern");
-                }
-                value = operand.asText();
-            }
-            default -> {
-                if (operand.isNull() && !op.equals("=") && !op.equals("!=")) {
-                    throw new InvalidTaskRequestException("filter " + filter + ": null can only be compared with = or !=");
-                }
-                value = operand.isNull() ? null : scalar(filter, name, attribute.type(), operand);
-            }
-        }
-        return new JobFilter(attribute.column(), op, value);
-    }
-
-    /**
-     * success = v becomes state IN (the states whose task success is v); != and not in take the
-     * complement. {@code success = true} is the single state Complete and is written as "=".
-     */
-    private static JobFilter successFilter(JsonNode filter, String op, JsonNode operand) throws InvalidTaskRequestException {
-        EnumSet<JobState> states = EnumSet.noneOf(JobState.class);
-        if (op.equals("in") || op.equals("not in")) {
-            if (!operand.isArray()) {
-                throw new InvalidTaskRequestException("filter " + filter + ": operator \"" + op + "\" needs an array");
-            }
-            for (JsonNode element : operand) {
-                states.addAll(statesWithSuccess(filter, element));
-            }
-        } else {
-            states.addAll(statesWithSuccess(filter, operand));
-        }
-        if (op.equals("!=") || op.equals("not in")) {
-            states = EnumSet.complementOf(states);
-        }
-        if (states.size() == 1) {
-            return new JobFilter("state", "=", states.iterator().next().text());
-        }
-        List<Object> texts = new ArrayList<>();
-        for (JobState state : states) {
-            texts.add(state.text());
-        }
-        return new JobFilter("state", "in", texts);
-    }
-
-    private static Set<JobState> statesWithSuccess(JsonNode filter, JsonNode value) throws InvalidTaskRequestException {
-        if (value.isNull()) {
-            return EnumSet.of(JobState.QUEUED, JobState.RUNNING, JobState.CANCELLED);
-        }
-        if (!value.isBoolean()) {
-            throw new InvalidTaskRequestException("filter " + filter + ": success is compared with true, false or null, not " + PlainJson.kind(value));
-        }
-        return value.booleanValue() ? EnumSet.of(JobState.COMPLETE) : EnumSet.of(JobState.FAILED);
-    }
-
-    private static Object scalar(JsonNode filter, String name, Type type, JsonNode value) throws InvalidTaskRequestException {
-        switch (type) {
-            case UUID, TEXT -> {
-                if (value.isTextual()) {
-                    return value.asText();
-                }
-            }
-            case INTEGER -> {
-                if (value.isIntegralNumber() && value.canConvertToLong()) {
-                    return value.longValue();
-                }
-            }
-            case FLOAT -> {
-                if (value.isNumber() && Double.isFinite(value.doubleValue())) {
-                    return value.doubleValue();
-                }
-            }
-            case TIME -> {
-                LocalDateTime time = value.isTextual() ? ApiTimestamps.read(value.asText()) : null;
-                if (time != null) {
-                    return time;
-                }
-            }
-            default -> throw new IllegalStateException("no scalar values for " + type);
-        }
-        throw new InvalidTaskRequestException("filter " + filter + ": " + name + " is compared with "
-                + switch (type) {
-                    case UUID, TEXT -> "a string";
-                    case INTEGER -> "an integer";
-                    case FLOAT -> "a number";
-                    default -> "an ISO 8601 time";
-                } + ", not " + PlainJson.kind(value));
-    }
-
-    private static JobOrder orderTerm(String term) throws InvalidTaskRequestException {
-        String[] words = term.strip().split("\\s+");
-        if (words.length == 0 || words.length > 2 || words[0].isEmpty()) {
-            throw new InvalidTaskRequestException("order term " + PlainJson.quote(term) + " is not \"attribute [asc|desc]\"");
-        }
-        boolean descending = false;
-        if (words.length == 2) {
-            switch (words[1].toLowerCase()) {
-                case "asc" -> descending = false;
-                case "desc" -> descending = true;
-                default -> throw new InvalidTaskRequestException("order term " + PlainJson.quote(term) + ": direction must be asc or desc");
-            }
-        }
-        String name = words[0].startsWith("job_tasks.") ? words[0].substring("job_tasks.".length()) : words[0];
-        Attribute attribute = attribute("order by", name);
-        if (attribute.type() == Type.SUCCESS) {
-            throw new InvalidTaskRequestException("cannot order by success: it is derived from the job state and has no column");
-        }
-        return new JobOrder(attribute.column(), descending);
-    }
-
-    private static Attribute attribute(String use, String name) throws InvalidTaskRequestException {
-        Attribute attribute = ATTRIBUTES.get(name);
-        if (attribute == null) {
-            throw new InvalidTaskRequestException("cannot " + use + " unknown job_task attribute " + PlainJson.quote(name));
-        }
-        return attribute;
-    }
-
-    private static JsonNode json(String parameter, String text) throws InvalidTaskRequestException {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new InvalidTaskRequestException(parameter + " is not JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
-        }
+        return TASKS.select(select);
     }
 }
