@@ -2,6 +2,7 @@ package org.arvados.tasksasjobs.testdb;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
@@ -34,6 +35,14 @@ public abstract class PostgresServer implements AutoCloseable {
             case "testcontainers" -> ContainerServer.start();
             default -> throw new IllegalStateException(KIND_VARIABLE + " must be 'embedded' or 'testcontainers', not '" + kind + "'");
         };
+    }
+
+    /**
+     * An embedded PostgreSQL of another version than the classpath's: the binaries jar of that version (the
+     * {@code pg-matrix} profile downloads them). The caller closes it.
+     */
+    public static PostgresServer embedded(java.nio.file.Path binariesJar) {
+        return EmbeddedServer.start(binariesJar);
     }
 
     /** A JDBC URL for {@code database} on this server, credentials included as URL parameters. */
@@ -75,8 +84,13 @@ public abstract class PostgresServer implements AutoCloseable {
     }
 
     void drop(String name) {
-        try (Connection admin = connect(maintenanceDatabase()); Statement st = admin.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        try (Connection admin = connect(maintenanceDatabase()); Statement st = admin.createStatement();
+             PreparedStatement sessions = admin.prepareStatement(
+                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
+            // DROP DATABASE ... WITH (FORCE) needs PostgreSQL 13; ending the sessions first works on every version.
+            sessions.setString(1, name);
+            sessions.execute();
+            st.execute("DROP DATABASE IF EXISTS " + name); // name: ours, taj_test_<pid>_<n>
         } catch (SQLException e) {
             throw new IllegalStateException("cannot drop test database " + name + ": " + e.getMessage(), e);
         }

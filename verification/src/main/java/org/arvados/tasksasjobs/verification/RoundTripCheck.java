@@ -123,7 +123,7 @@ public final class RoundTripCheck {
         // the row as text for md5, which older servers fall back to.
         boolean hashRecords = Sql.serverVersion(connection) >= 140000;
         String summary = SUMMARY.replace("{row_hash}", hashRecords ? "hash_record_extended" : "md5")
-                .replace("{row_hash_end}", hashRecords ? ", 0)" : ")::text)");
+                .replace("{row_hash_end}", hashRecords ? ", 0)" : "::text)");
         Sql.forEach(connection, summary, Sql.NO_PARAMETERS, rs -> {
             examined[0] = rs.getLong("examined");
             if (rs.getObject("total") == null) {
