@@ -79,7 +79,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** JDBC URL of its {@value #DATABASE} database (user postgres, trust authentication, localhost only). */
     public String jdbcUrl() {
-        return postgres.getJdbcUrl(user(), DATABASE);
+        return jdbcUrl(DATABASE);
+    }
+
+    /** JDBC URL of one of its databases. */
+    public String jdbcUrl(String database) {
+        return postgres.getJdbcUrl(user(), database);
     }
 
     public String user() {

@@ -1,0 +1,44 @@
+package org.arvados.tasksasjobs.cli;
+
+import static org.arvados.tasksasjobs.cli.Cli.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The migration benchmark's plumbing on a tiny run: every variant measured on the same data, and reported. */
+class BenchCommandTest {
+
+    @Test
+    void measuresEveryVariantOnTheSameData(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+
+        Cli.Run bench = run("bench", "--tasks", "400", "--tasks-per-job", "8", "--json", json.toString());
+
+        assertEquals(ExitCode.OK, bench.exitCode(), bench.err());
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        long tasks = report.get("tasks").asLong();
+        assertTrue(tasks > 300 && tasks <= 400, "about the tasks asked for: " + tasks);
+        List<String> variants = new ArrayList<>();
+        for (JsonNode result : report.get("results")) {
+            variants.add(result.get("variant").asText());
+            assertTrue(result.get("seconds").asDouble() > 0, result.toString());
+        }
+        assertEquals(List.of("baseline", "migrate", "verify", "rerun"), variants);
+        JsonNode[] results = new JsonNode[4];
+        for (int i = 0; i < 4; i++) {
+            results[i] = report.get("results").get(i);
+        }
+        assertEquals(tasks, results[0].get("rows").asLong(), "the yardstick writes every task");
+        assertEquals(tasks, results[1].get("rows").asLong(), "migrate carries every task of a clean seed");
+        assertEquals(0, results[3].get("rows").asLong(), "a finished migration has nothing left");
+        assertEquals(1.0, results[0].get("ratio_to_baseline").asDouble(), 1e-9);
+        assertTrue(bench.out().contains("vs baseline"), bench.out());
+    }
+}
