@@ -17,5 +17,14 @@ public interface BackfillListener {
     /** A batch and its checkpoint are committed. */
     default void batchCommitted(BackfillProgress progress) { }
 
+    /**
+     * The walk reached the bound fixed when the run started (or there was nothing to walk). With the online phase,
+     * the captured changes are applied next.
+     */
+    default void walkFinished(BackfillProgress progress) { }
+
+    /** A batch of captured job_tasks writes is applied and committed (online phase). */
+    default void changesApplied(BackfillProgress progress) { }
+
     default void finished(BackfillResult result) { }
 }

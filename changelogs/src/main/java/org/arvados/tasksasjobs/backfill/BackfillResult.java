@@ -13,12 +13,22 @@ import java.util.Map;
  * @param alreadyPresent    rows skipped because their task-like job already existed (idempotent re-writes)
  * @param totals            what the database holds now, over every run
  * @param elapsed           wall time of this process's run
+ * @param changesApplied    captured job_tasks writes applied after the walk (online phase; 0 without it)
+ * @param changesWaiting    captured writes still queued when the run ended (written during the drain; the next run
+ *                          applies them)
  */
 public record BackfillResult(long runId, boolean resumed, long migrated, long quarantined,
-                             Map<String, Long> quarantinedByReason, long alreadyPresent, Totals totals, Duration elapsed) {
+                             Map<String, Long> quarantinedByReason, long alreadyPresent, Totals totals, Duration elapsed,
+                             long changesApplied, long changesWaiting) {
 
     public BackfillResult {
         quarantinedByReason = Map.copyOf(quarantinedByReason);
+    }
+
+    /** A run without the online phase: no captured changes. */
+    public BackfillResult(long runId, boolean resumed, long migrated, long quarantined,
+                          Map<String, Long> quarantinedByReason, long alreadyPresent, Totals totals, Duration elapsed) {
+        this(runId, resumed, migrated, quarantined, quarantinedByReason, alreadyPresent, totals, elapsed, 0, 0);
     }
 
     public boolean nothingToDo() {

@@ -41,6 +41,8 @@ final class TaskBatchReader {
             .replace(" AND p.legacy_task_uuid IS NULL", "")
             .replace("c.uuid AS creator_job_uuid", "NULL AS creator_job_uuid")
             .replace("LEFT JOIN jobs c ON c.legacy_task_uuid = t.created_by_job_task_uuid\n", "");
+    // The online phase's drain reads the tasks its captured changes name, whatever their ids.
+    private static final String SQL_BY_IDS = SQL.replace("WHERE t.id > ? AND t.id <= ?\nORDER BY t.id\nLIMIT ?", "WHERE t.id = ANY(?)\nORDER BY t.id");
     private static final int FETCH_SIZE = 250;
 
     private final Connection connection;
@@ -78,6 +80,24 @@ final class TaskBatchReader {
                     if (bytes >= maxBatchBytes) {
                         break; // the rest of this batch waits for the next one
                     }
+                }
+            }
+        }
+        return new TaskBatch(rows, last);
+    }
+
+    /** The tasks with these ids that still exist, in id order (a task deleted since is simply absent). */
+    TaskBatch byIds(Long[] ids) throws SQLException {
+        List<TaskBatch.Source> rows = new ArrayList<>();
+        long last = 0;
+        try (PreparedStatement st = connection.prepareStatement(SQL_BY_IDS)) {
+            st.setFetchSize(FETCH_SIZE);
+            st.setArray(1, connection.createArrayOf("int8", ids));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    TaskBatch.Source source = source(rs);
+                    rows.add(source);
+                    last = source.task().id();
                 }
             }
         }

@@ -11,7 +11,10 @@ import org.arvados.tasksasjobs.mapping.TaskLikeJob;
 
 /**
  * Writes task-like jobs a batch at a time: one INSERT ... SELECT FROM unnest(arrays) per batch (one round trip,
- * one plan), idempotent through the unique index on legacy_task_uuid.
+ * one plan), idempotent through the unique index on legacy_task_uuid. A row that conflicts on any unique index is
+ * skipped: besides its own task-like job, the only other conflict is with the task-like job a task had under an
+ * earlier uuid (jobs.legacy_task_id), which exists only when the task was renamed after it was carried, and then the
+ * online phase has captured the rename and its drain replaces that row.
  */
 final class TaskLikeJobWriter {
 
@@ -23,8 +26,8 @@ final class TaskLikeJobWriter {
                 script_parameters, script_parameters_digest, state, running, success,
                 output, log, priority,
                 parent_job_uuid, legacy_task_uuid, task_sequence, task_qsequence,
-                created_by_job_uuid, legacy_created_by_task_uuid, task_progress, task_parameters, task_output)
-            SELECT * FROM unnest(
+                created_by_job_uuid, legacy_created_by_task_uuid, task_progress, task_parameters, task_output%s)
+            SELECT *%s FROM unnest(
                 ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],
                 ?::timestamp[], ?::timestamp[], ?::timestamp[], ?::timestamp[], ?::timestamp[],
                 ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],
@@ -32,8 +35,8 @@ final class TaskLikeJobWriter {
                 ?::text[], ?::varchar[], ?::varchar[], ?::boolean[], ?::boolean[],
                 ?::varchar[], ?::varchar[], ?::integer[],
                 ?::varchar[], ?::varchar[], ?::integer[], ?::bigint[],
-                ?::varchar[], ?::varchar[], ?::float8[], ?::text[], ?::text[])
-            ON CONFLICT (legacy_task_uuid) DO NOTHING
+                ?::varchar[], ?::varchar[], ?::float8[], ?::text[], ?::text[])%s
+            ON CONFLICT DO NOTHING
             """;
 
     private final Connection connection;
@@ -46,15 +49,75 @@ final class TaskLikeJobWriter {
     /** Writes into {@code table} instead of jobs: the plan times a sample against a temporary copy. */
     TaskLikeJobWriter(Connection connection, String table) {
         this.connection = connection;
-        this.insert = INSERT.formatted(table);
+        this.insert = hasLegacyTaskId(connection, table)
+                ? INSERT.formatted(table, ", legacy_task_id", ", (SELECT t.id FROM job_tasks t WHERE t.uuid = u.legacy_task_uuid)", UNNEST_COLUMNS)
+                : INSERT.formatted(table, "", "", "");
+    }
+
+    /**
+     * The unnest's column names, so the task's job_tasks id (jobs.legacy_task_id, what the contract's job_tasks view
+     * returns as id) can be looked up by its uuid, which job_tasks holds unique.
+     */
+    private static final String UNNEST_COLUMNS = " AS u (uuid, owner_uuid, modified_by_client_uuid, modified_by_user_uuid,"
+            + " modified_at, created_at, updated_at, started_at, finished_at, script, script_version, supplied_script_version,"
+            + " repository, docker_image_locator, arvados_sdk_version, runtime_constraints, nondeterministic, script_parameters,"
+            + " script_parameters_digest, state, running, success, output, log, priority, parent_job_uuid, legacy_task_uuid,"
+            + " task_sequence, task_qsequence, created_by_job_uuid, legacy_created_by_task_uuid, task_progress, task_parameters,"
+            + " task_output)";
+
+    /** Whether {@code table} has jobs.legacy_task_id (added by a later expand changeSet; the plan's copy may lack it). */
+    private static boolean hasLegacyTaskId(Connection connection, String table) {
+        try (PreparedStatement st = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_attribute"
+                + " WHERE attrelid = to_regclass(?) AND attname = 'legacy_task_id' AND attnum > 0 AND NOT attisdropped)")) {
+            st.setString(1, table);
+            try (java.sql.ResultSet rs = st.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the columns of " + table + ": " + e.getMessage(), e);
+        }
     }
 
     /** Inserts the jobs; returns how many were new (the rest already existed for their legacy task uuid). */
     int insert(List<TaskLikeJob> jobs) throws SQLException {
+        return write(insert, jobs);
+    }
+
+    /**
+     * The online phase's drain: inserts the jobs, or replaces in place the task-like job their legacy task uuid
+     * already has, keeping its row id, its uuid and the gateway's purity mark ({@code nondeterministic = true} is
+     * never taken away). Returns how many rows were written.
+     */
+    int upsert(List<TaskLikeJob> jobs) throws SQLException {
+        String sql = insert.replaceFirst("INSERT INTO (\\S+) \\(", "INSERT INTO $1 AS target (")
+                .replace("ON CONFLICT DO NOTHING", UPSERT_SET
+                        + (insert.contains("legacy_task_id") ? ", legacy_task_id = EXCLUDED.legacy_task_id" : ""));
+        return write(sql, jobs);
+    }
+
+    private static final String UPSERT_SET = """
+            ON CONFLICT (legacy_task_uuid) DO UPDATE SET
+                owner_uuid = EXCLUDED.owner_uuid, modified_by_client_uuid = EXCLUDED.modified_by_client_uuid,
+                modified_by_user_uuid = EXCLUDED.modified_by_user_uuid, modified_at = EXCLUDED.modified_at,
+                created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, started_at = EXCLUDED.started_at,
+                finished_at = EXCLUDED.finished_at, script = EXCLUDED.script, script_version = EXCLUDED.script_version,
+                supplied_script_version = EXCLUDED.supplied_script_version, repository = EXCLUDED.repository,
+                docker_image_locator = EXCLUDED.docker_image_locator, arvados_sdk_version = EXCLUDED.arvados_sdk_version,
+                runtime_constraints = EXCLUDED.runtime_constraints,
+                nondeterministic = CASE WHEN target.nondeterministic THEN true ELSE EXCLUDED.nondeterministic END,
+                script_parameters = EXCLUDED.script_parameters, script_parameters_digest = EXCLUDED.script_parameters_digest,
+                state = EXCLUDED.state, running = EXCLUDED.running, success = EXCLUDED.success, output = EXCLUDED.output,
+                log = EXCLUDED.log, priority = EXCLUDED.priority, parent_job_uuid = EXCLUDED.parent_job_uuid,
+                task_sequence = EXCLUDED.task_sequence, task_qsequence = EXCLUDED.task_qsequence,
+                created_by_job_uuid = EXCLUDED.created_by_job_uuid,
+                legacy_created_by_task_uuid = EXCLUDED.legacy_created_by_task_uuid, task_progress = EXCLUDED.task_progress,
+                task_parameters = EXCLUDED.task_parameters, task_output = EXCLUDED.task_output""";
+
+    private int write(String sql, List<TaskLikeJob> jobs) throws SQLException {
         if (jobs.isEmpty()) {
             return 0;
         }
-        try (PreparedStatement st = connection.prepareStatement(insert)) {
+        try (PreparedStatement st = connection.prepareStatement(sql)) {
             int i = 0;
             st.setArray(++i, text(jobs, TaskLikeJob::uuid));
             st.setArray(++i, text(jobs, TaskLikeJob::ownerUuid));

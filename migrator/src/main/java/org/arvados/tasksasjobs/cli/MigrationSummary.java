@@ -37,6 +37,10 @@ record MigrationSummary(String target, Migrator.Outcome outcome) {
                     out.printf("  %,d tasks already had their task-like job and were left as they were%n", b.alreadyPresent());
                 }
             }
+            if (b.changesApplied() > 0 || b.changesWaiting() > 0) {
+                out.printf("  online: %,d captured job_tasks writes applied, %,d waiting%s%n", b.changesApplied(), b.changesWaiting(),
+                        b.changesWaiting() > 0 ? " (written during this run: run migrate again)" : "");
+            }
             out.printf("  job_tasks: %,d tasks, %,d carried as task-like jobs, %,d quarantined%n", t.tasks(), t.carried(), t.quarantined());
             if (t.quarantined() > 0) {
                 out.println("  quarantined tasks stay in job_tasks; see them with: SELECT * FROM job_tasks_quarantine");
@@ -69,6 +73,8 @@ record MigrationSummary(String target, Migrator.Outcome outcome) {
             ObjectNode reasons = backfill.putObject("quarantined_by_reason");
             new TreeMap<>(b.quarantinedByReason()).forEach(reasons::put);
             backfill.put("already_present", b.alreadyPresent());
+            backfill.put("changes_applied", b.changesApplied());
+            backfill.put("changes_waiting", b.changesWaiting());
             backfill.put("elapsed_seconds", b.elapsed().toMillis() / 1000.0);
             backfill.put("rows_per_second", Math.round(b.rate()));
             ObjectNode totals = root.putObject("totals");

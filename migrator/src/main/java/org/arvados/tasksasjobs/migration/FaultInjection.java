@@ -74,6 +74,16 @@ public final class FaultInjection implements BackfillListener {
     }
 
     @Override
+    public void walkFinished(BackfillProgress progress) {
+        delegate.walkFinished(progress);
+    }
+
+    @Override
+    public void changesApplied(BackfillProgress progress) {
+        delegate.changesApplied(progress);
+    }
+
+    @Override
     public void finished(BackfillResult result) {
         delegate.finished(result);
     }

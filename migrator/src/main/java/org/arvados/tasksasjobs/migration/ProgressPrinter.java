@@ -59,6 +59,21 @@ public final class ProgressPrinter implements BackfillListener {
     }
 
     @Override
+    public void changesApplied(BackfillProgress p) {
+        long now = System.nanoTime();
+        if (now - lastPrinted < PLAIN_INTERVAL) {
+            return;
+        }
+        lastPrinted = now;
+        if (drawn) {
+            err.println();
+            drawn = false;
+        }
+        err.println(String.format("online: %,d captured job_tasks writes applied, %,d waiting", p.changesApplied(), p.changesWaiting()));
+        err.flush();
+    }
+
+    @Override
     public void finished(BackfillResult result) {
         if (drawn) {
             err.println();
