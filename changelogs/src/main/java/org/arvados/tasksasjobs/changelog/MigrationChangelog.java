@@ -19,7 +19,11 @@ import liquibase.change.Change;
 import liquibase.change.core.TagDatabaseChange;
 import liquibase.change.custom.CustomChangeWrapper;
 import liquibase.changelog.ChangeLogParameters;
+import liquibase.Scope;
+import liquibase.changelog.ChangeLogHistoryService;
+import liquibase.changelog.ChangeLogHistoryServiceFactory;
 import liquibase.changelog.ChangeSet;
+import liquibase.changelog.RanChangeSet;
 import liquibase.changelog.DatabaseChangeLog;
 import liquibase.parser.ChangeLogParserFactory;
 import liquibase.resource.ClassLoaderResourceAccessor;
@@ -52,17 +56,80 @@ public final class MigrationChangelog {
         Map<String, Object> scope = new HashMap<>();
         scope.put(BackfillChange.SETTINGS_SCOPE_KEY, settings);
         scope.put(BackfillListener.SCOPE_KEY, listener);
-        new LiquibaseSession(connection, scope).run(CHANGELOG, (liquibase, db) -> {
-            liquibase.update(new Contexts(Phase.contexts(phases)), new LabelExpression());
+        try {
+            new LiquibaseSession(connection, scope).run(CHANGELOG, (liquibase, db) -> {
+                liquibase.update(new Contexts(Phase.contexts(phases)), new LabelExpression());
+                return null;
+            });
+        } catch (LiquibaseException e) {
+            String refusal = contractRefusal(e);
+            if (refusal != null) {
+                throw new org.arvados.tasksasjobs.backfill.MigrationRefusedException(refusal);
+            }
+            throw e;
+        }
+    }
+
+    /** The contract phase's own refusal (its preconditions' message: what to run first), or null for any other failure. */
+    private static String contractRefusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof liquibase.exception.PreconditionFailedException p) {
+                for (liquibase.precondition.FailedPrecondition f : p.getFailedPreconditions()) {
+                    if (f.getMessage() != null && f.getMessage().startsWith("contract needs")) {
+                        return f.getMessage();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Undoes every phase: back to the tag set before expand. A contracted database first gets its job_tasks table back
+     * ({@link #rollbackContract()}), whatever ran after the contract: the backfill runs every time, and undoing it
+     * while job_tasks is a view over the task-like jobs would take the tasks with it.
+     */
+    public void rollback() throws LiquibaseException {
+        rollbackContract();
+        new LiquibaseSession(connection, Map.of()).run(CHANGELOG, (liquibase, db) -> {
+            liquibase.rollback(ROLLBACK_TAG, new Contexts(), new LabelExpression());
             return null;
         });
     }
 
-    /** Undoes every phase: back to the tag set before expand. */
-    public void rollback() throws LiquibaseException {
-        new LiquibaseSession(connection, Map.of()).run(CHANGELOG, (liquibase, db) -> {
-            liquibase.rollback(ROLLBACK_TAG, new Contexts(), new LabelExpression());
-            return null;
+    /**
+     * Undoes the contract phase only: job_tasks is a table again, holding exactly what the view showed (every task
+     * written through the view or the gateway since). Rolls back the contract's changeSets that ran, newest first, by
+     * name rather than by execution order. Returns whether anything was undone.
+     */
+    public boolean rollbackContract() throws LiquibaseException {
+        return new LiquibaseSession(connection, Map.of()).run(CHANGELOG, (liquibase, db) -> {
+            List<ChangeSet> contract = new ArrayList<>();
+            for (ChangeSet cs : liquibase.getDatabaseChangeLog().getChangeSets()) {
+                if (cs.getContextFilter() != null && cs.getContextFilter().toString().contains(Phase.CONTRACT.context())) {
+                    contract.add(0, cs);
+                }
+            }
+            LockService locks = LockServiceFactory.getInstance().getLockService(db);
+            locks.waitForLock();
+            try {
+                ChangeLogHistoryService history = Scope.getCurrentScope().getSingleton(ChangeLogHistoryServiceFactory.class)
+                        .getChangeLogService(db);
+                history.init();
+                List<RanChangeSet> ran = history.getRanChangeSets();
+                boolean undone = false;
+                for (ChangeSet cs : contract) {
+                    if (ran.stream().anyMatch(r -> r.isSameAs(cs))) {
+                        cs.rollback(db);
+                        history.removeFromHistory(cs);
+                        db.commit();
+                        undone = true;
+                    }
+                }
+                return undone;
+            } finally {
+                locks.releaseLock();
+            }
         });
     }
 

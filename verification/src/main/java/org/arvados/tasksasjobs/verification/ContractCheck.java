@@ -121,9 +121,12 @@ public final class ContractCheck {
         return sql.append(" ELSE d.p_parameters::jsonb END").toString();
     }
 
-    /** A SQL string literal (standard_conforming_strings, the default since PostgreSQL 9.1). */
-    private static String literal(String value) {
-        return "'" + value.replace("'", "''") + "'";
+    /**
+     * A SQL string literal of any text. The escape-string form ({@code E'...'}, backslashes and quotes doubled) means the
+     * same whatever standard_conforming_strings says, so a key holding a backslash cannot end the literal early.
+     */
+    static String literal(String value) {
+        return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 
     public CheckResult run() throws SQLException {

@@ -86,7 +86,9 @@ public final class Verifier {
         checks.add(new MappingConsistencyCheck(connection).run());
         checks.add(new ContractCheck(connection, policy).run());
         checks.add(taskReuseGained());
-        return new VerificationReport(target, startedAt, Duration.ofNanos(System.nanoTime() - start), checks, notes);
+        VerificationReport report = new VerificationReport(target, startedAt, Duration.ofNanos(System.nanoTime() - start), checks, notes);
+        notes.add(VerificationRecord.record(connection, report, baselineFile, policy));
+        return new VerificationReport(target, startedAt, report.elapsed(), checks, notes);
     }
 
     /** Top-level reuse outcomes now against the baseline's, in the same order; noise on either side is not a difference. */

@@ -195,6 +195,7 @@ class RowChecksTest {
             String original = jobUuid(c, MANIFEST_TASK);
             String copy = "zzzzz-8i9sb-duplicate000001";
             rows.statement("DROP INDEX index_jobs_on_legacy_task_uuid");
+            rows.statement("DROP INDEX index_jobs_on_legacy_task_id");
             rows.execute("CREATE TEMP TABLE twin AS SELECT * FROM jobs WHERE legacy_task_uuid = ?", MANIFEST_TASK);
             rows.execute("UPDATE twin SET id = nextval('jobs_id_seq'), uuid = ?", copy);
             rows.statement("INSERT INTO jobs SELECT * FROM twin");
