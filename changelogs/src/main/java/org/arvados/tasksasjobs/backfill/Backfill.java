@@ -52,7 +52,11 @@ public final class Backfill {
         Optional<Checkpoints.Run> started = resumed ? unfinished : checkpoints.start();
         connection.commit();
         if (started.isEmpty()) {
-            BackfillResult result = new BackfillResult(0, false, 0, 0, Map.of(), 0, checkpoints.totals(), elapsed(startNanos));
+            BackfillProgress nothing = new BackfillProgress(0, 0, 0, 0, 0, 0, elapsed(startNanos));
+            listener.walkFinished(nothing);
+            BackfillProgress drained = drainCapturedChanges(nothing, startNanos);
+            BackfillResult result = new BackfillResult(0, false, 0, 0, Map.of(), 0, checkpoints.totals(), elapsed(startNanos),
+                    drained.changesApplied(), drained.changesWaiting());
             connection.commit();
             listener.finished(result);
             return result;
@@ -74,6 +78,9 @@ public final class Backfill {
         listener.started(new BackfillProgress(run.runId(), done, run.total(), quarantinedTotal, 0, 0, elapsed(startNanos)), resumed);
 
         while (true) {
+            if (batches > 0) {
+                pauseBetweenBatches();
+            }
             TaskBatch batch = reader.next(last, run.upperBound());
             if (batch.isEmpty()) {
                 break;
@@ -104,11 +111,71 @@ public final class Backfill {
         writer.resolveLateCreators();
         checkpoints.finish(run.runId());
         connection.commit();
+        BackfillProgress walked = new BackfillProgress(run.runId(), done, run.total(), quarantinedTotal, batches,
+                done - run.done(), elapsed(startNanos));
+        listener.walkFinished(walked);
+        BackfillProgress drained = drainCapturedChanges(walked, startNanos);
         BackfillResult result = new BackfillResult(run.runId(), resumed, migratedHere, quarantinedHere, byReason,
-                alreadyPresent, checkpoints.totals(), elapsed(startNanos));
+                alreadyPresent, checkpoints.totals(), elapsed(startNanos), drained.changesApplied(), drained.changesWaiting());
         connection.commit();
         listener.finished(result);
         return result;
+    }
+
+    /** The configured pause, taken outside any transaction: the connection holds no row or table lock meanwhile. */
+    private void pauseBetweenBatches() {
+        if (settings.pause().isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(settings.pause().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationRefusedException("the backfill was interrupted between two batches; committed batches are kept,"
+                    + " run again to resume");
+        }
+    }
+
+    /**
+     * The online phase: applies the job_tasks writes captured since the walk began (or since the last drain), up to
+     * the newest one captured when the drain begins, so it ends under any write load; one transaction per batch of
+     * changes. Nothing to do when the online phase is not installed.
+     */
+    private BackfillProgress drainCapturedChanges(BackfillProgress walked, long startNanos) throws SQLException {
+        if (!ChangeDrain.installed(connection)) {
+            connection.commit();
+            return walked;
+        }
+        ChangeDrain drain = new ChangeDrain(connection, new BatchMapper(connection, mapping),
+                new TaskBatchReader(connection, settings.batchSize(), settings.maxBatchBytes()),
+                new TaskLikeJobWriter(connection), new QuarantineWriter(connection), settings.batchSize());
+        long upTo = drain.lastCaptured();
+        long waiting = drain.waiting();
+        connection.commit();
+        ChangeDrain.QuarantineGate gate = settings.strict()
+                ? e -> {
+                    throw new MigrationRefusedException(strictRefusal(e));
+                }
+                : ChangeDrain.QuarantineGate.ALLOW;
+        long applied = 0;
+        long batches = 0;
+        while (true) {
+            if (batches > 0) {
+                pauseBetweenBatches();
+            }
+            ChangeDrain.Applied batch = drain.applyBatch(upTo, gate);
+            connection.commit();
+            if (batch.changes() == 0) {
+                break;
+            }
+            batches++;
+            applied += batch.changes();
+            waiting = Math.max(0, waiting - batch.changes());
+            listener.changesApplied(walked.withChanges(applied, waiting, elapsed(startNanos)));
+        }
+        waiting = drain.waiting();
+        connection.commit();
+        return walked.withChanges(applied, waiting, elapsed(startNanos));
     }
 
     private static String strictRefusal(QuarantineWriter.Entry e) {

@@ -1,6 +1,7 @@
 package org.arvados.tasksasjobs.backfill;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import org.arvados.tasksasjobs.mapping.InheritPolicy;
 import org.arvados.tasksasjobs.mapping.RandomUuidAllocator;
 import org.arvados.tasksasjobs.mapping.SerializedHashReader;
@@ -15,11 +16,13 @@ import org.arvados.tasksasjobs.yaml.SnakeYamlDecoder;
  *                       manifests cannot blow the heap
  * @param inheritPolicy  which parent script_parameters keys a task inherits
  * @param strict         fail on the first row that would be quarantined instead of quarantining it
+ * @param pause          how long to wait between two batches (zero: none), so a busy cluster gets its I/O back
  */
-public record BackfillSettings(int batchSize, long maxBatchBytes, InheritPolicy inheritPolicy, boolean strict) {
+public record BackfillSettings(int batchSize, long maxBatchBytes, InheritPolicy inheritPolicy, boolean strict, Duration pause) {
 
     public static final int DEFAULT_BATCH_SIZE = 2000;
     public static final long DEFAULT_MAX_BATCH_BYTES = 32L * 1024 * 1024;
+    public static final Duration MAX_PAUSE = Duration.ofHours(1);
 
     public BackfillSettings {
         if (batchSize < 1 || batchSize > 100_000) {
@@ -31,10 +34,14 @@ public record BackfillSettings(int batchSize, long maxBatchBytes, InheritPolicy 
         if (inheritPolicy == null) {
             throw new IllegalArgumentException("inherit policy must be given (InheritPolicy.ALL for every key)");
         }
+        if (pause == null || pause.isNegative() || pause.compareTo(MAX_PAUSE) > 0) {
+            throw new IllegalArgumentException("pause between batches must be between 0 and " + MAX_PAUSE.toSeconds()
+                    + " s, not " + pause);
+        }
     }
 
     public static BackfillSettings defaults() {
-        return new BackfillSettings(DEFAULT_BATCH_SIZE, DEFAULT_MAX_BATCH_BYTES, InheritPolicy.ALL, false);
+        return new BackfillSettings(DEFAULT_BATCH_SIZE, DEFAULT_MAX_BATCH_BYTES, InheritPolicy.ALL, false, Duration.ZERO);
     }
 
     /** The mapping for rows read from a database: YAML-era rows decoded, fresh uuids from a secure random source. */
@@ -44,14 +51,19 @@ public record BackfillSettings(int batchSize, long maxBatchBytes, InheritPolicy 
     }
 
     public BackfillSettings withBatchSize(int size) {
-        return new BackfillSettings(size, maxBatchBytes, inheritPolicy, strict);
+        return new BackfillSettings(size, maxBatchBytes, inheritPolicy, strict, pause);
     }
 
     public BackfillSettings withInheritPolicy(InheritPolicy policy) {
-        return new BackfillSettings(batchSize, maxBatchBytes, policy, strict);
+        return new BackfillSettings(batchSize, maxBatchBytes, policy, strict, pause);
     }
 
     public BackfillSettings withStrict(boolean value) {
-        return new BackfillSettings(batchSize, maxBatchBytes, inheritPolicy, value);
+        return new BackfillSettings(batchSize, maxBatchBytes, inheritPolicy, value, pause);
+    }
+
+    /** Waits this long between two batches. */
+    public BackfillSettings withPause(Duration value) {
+        return new BackfillSettings(batchSize, maxBatchBytes, inheritPolicy, strict, value);
     }
 }

@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
 public final class ConnectionOptions {
 
     private static final Pattern PASSWORD = Pattern.compile("(?i)((?:ssl)?password=)[^&]*");
+    /** {@code //user:password@host}: pgjdbc does not read it (it would take it for a host name), so it is refused. */
+    private static final Pattern USER_INFO = Pattern.compile("//([^/?#@]*)@");
 
     @Option(names = "--url", paramLabel = "JDBC_URL",
             description = "jdbc:postgresql://host[:port]/database[?...] (default: from PGHOST, PGPORT, PGDATABASE, PGUSER)")
@@ -60,6 +62,10 @@ public final class ConnectionOptions {
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw MigratorException.usage("--url must be a jdbc:postgresql://host[:port]/database URL, not '" + redacted + "'");
         }
+        if (USER_INFO.matcher(jdbcUrl).find()) {
+            throw MigratorException.usage("--url must not name a user or password before the host ('" + redacted + "'):"
+                    + " pass --user, and the password in PGPASSWORD or ~/.pgpass");
+        }
         Properties properties = new Properties();
         // Parameters in the URL win over these (pgjdbc's rule): a URL that names its user keeps it.
         String name = firstNonBlank(user, env.get("PGUSER"), osUser);
@@ -94,7 +100,8 @@ public final class ConnectionOptions {
     }
 
     static String redact(String jdbcUrl) {
-        return PASSWORD.matcher(jdbcUrl).replaceAll("$1***");
+        String withoutUserInfo = USER_INFO.matcher(jdbcUrl).replaceAll("//***@");
+        return PASSWORD.matcher(withoutUserInfo).replaceAll("$1***");
     }
 
     private DatabaseTarget openEmbedded(String applicationName) {

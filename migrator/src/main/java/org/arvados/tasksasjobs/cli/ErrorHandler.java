@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import liquibase.exception.LiquibaseException;
 import org.arvados.tasksasjobs.backfill.MigrationRefusedException;
 import org.arvados.tasksasjobs.changelog.BaselineSchema;
+import org.arvados.tasksasjobs.migration.MigrationInterruptedException;
 import org.arvados.tasksasjobs.reuse.ProbeFormatException;
 import org.arvados.tasksasjobs.verification.BaselineFile;
 import org.postgresql.util.PSQLException;
@@ -35,6 +36,7 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
     private static final Pattern REFUSED = Pattern.compile("Connection to (\\S+) refused");
     private static final Pattern USER = Pattern.compile("user \"([^\"]*)\"");
     private static final Pattern DATABASE = Pattern.compile("database \"([^\"]*)\"");
+    private static final Pattern SCHEMA = Pattern.compile("permission denied for schema (\\S+)");
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parsed) {
@@ -74,6 +76,11 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
         MigrationRefusedException refused = cause(failure, MigrationRefusedException.class);
         if (refused != null) {
             err.println(PREFIX + firstLine(refused.getMessage()));
+            return ExitCode.FAILURE;
+        }
+        MigrationInterruptedException interrupted = cause(failure, MigrationInterruptedException.class);
+        if (interrupted != null) {
+            err.println(PREFIX + firstLine(interrupted.getMessage()));
             return ExitCode.FAILURE;
         }
         ProbeFormatException probes = cause(failure, ProbeFormatException.class);
@@ -160,9 +167,16 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
             case "3D000":
                 String db = named(database, DATABASE, e);
                 return "database " + db + " does not exist; create it (createdb " + db + ") or check --url or PGDATABASE";
+            case "57P01", "57P02":
+                return "the database connection was lost (" + message + "); run the command again";
             case "42P01":
                 return "missing table: " + message + "; is this an Arvados API server database (jobs, job_tasks)?";
             case "42501":
+                Matcher schema = SCHEMA.matcher(message);
+                if (schema.find()) {
+                    return "permission denied: " + message + "; the migration creates its tables there: GRANT CREATE ON SCHEMA "
+                            + schema.group(1) + " TO " + (user != null ? user : "the migrating role");
+                }
                 return "permission denied: " + message + "; connect as the owner of the Arvados tables";
             default:
                 return message + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")");

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.arvados.tasksasjobs.backfill.BackfillListener;
@@ -110,7 +111,11 @@ final class MigrateCommand implements Callable<Integer> {
     static final class MigrationOptions {
 
         @Option(names = "--phases", split = ",", paramLabel = "PHASE",
-                description = "Phases to run, comma-separated: expand, backfill (default: ${DEFAULT-VALUE}).",
+                description = "Phases to run, comma-separated, in any order (they run in changelog order): expand,"
+                        + " online, backfill (default: ${DEFAULT-VALUE}). On a live cluster, where crunch keeps writing"
+                        + " job_tasks, add online (expand,online,backfill): a trigger captures every task write and each"
+                        + " migrate applies the captured writes after its walk; run migrate again until status shows no"
+                        + " changes waiting.",
                 defaultValue = "expand,backfill")
         List<String> phases;
 
@@ -130,17 +135,29 @@ final class MigrateCommand implements Callable<Integer> {
                 description = "Clear a Liquibase changelog lock left by a killed run (only when no migrator is running).")
         boolean releaseStaleLock;
 
+        @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationText.class,
+                description = "Give up (resumably) when a DDL or batch statement waits this long for a table lock, so"
+                        + " crunch is never queued behind the migrator: 500ms, 5s, 2min; 0 waits forever"
+                        + " (default: ${DEFAULT-VALUE}).")
+        Duration lockTimeout;
+
+        @Option(names = "--pause", paramLabel = "DURATION", defaultValue = "0", converter = DurationText.class,
+                description = "Wait this long between two backfill batches, to leave a busy database its I/O:"
+                        + " 200ms, 1s (a bare number is milliseconds; default: ${DEFAULT-VALUE}).")
+        Duration pause;
+
         Migrator.Options options() {
             List<Phase> parsed;
             BackfillSettings settings;
             InheritPolicy policy = InheritPolicyFile.read(inheritPolicy);
             try {
                 parsed = phases.stream().map(String::trim).map(Phase::fromContext).distinct().toList();
-                settings = BackfillSettings.defaults().withBatchSize(batchSize).withStrict(strict).withInheritPolicy(policy);
+                settings = BackfillSettings.defaults().withBatchSize(batchSize).withStrict(strict).withInheritPolicy(policy)
+                        .withPause(pause);
+                return new Migrator.Options(parsed, settings, releaseStaleLock, lockTimeout);
             } catch (IllegalArgumentException e) {
                 throw new MigratorException(e.getMessage(), ExitCode.USAGE);
             }
-            return new Migrator.Options(parsed, settings, releaseStaleLock);
         }
 
         BackfillListener listener(CommandSpec spec, boolean quiet) {

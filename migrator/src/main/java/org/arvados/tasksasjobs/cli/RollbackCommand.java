@@ -2,6 +2,7 @@ package org.arvados.tasksasjobs.cli;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.arvados.tasksasjobs.backfill.BackfillListener;
 import org.arvados.tasksasjobs.migration.Migrator;
@@ -29,11 +30,16 @@ final class RollbackCommand implements Callable<Integer> {
             description = "Clear a Liquibase changelog lock left by a killed run (only when no migrator is running).")
     boolean releaseStaleLock;
 
+    @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationText.class,
+            description = "Give up (resumably) when a statement waits this long for a table lock; 0 waits forever"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration lockTimeout;
+
     @Override
     public Integer call() throws Exception {
         long start = System.nanoTime();
         try (DatabaseTarget target = connection.open("tasks-as-jobs rollback"); Connection c = target.connect()) {
-            new Migrator(c, BackfillListener.NONE).rollback(force, releaseStaleLock);
+            new Migrator(c, BackfillListener.NONE).rollback(force, releaseStaleLock, lockTimeout);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("rolled back %s to before tasks-as-jobs in %s%n", target.describe(),
                     MigrationSummary.seconds((System.nanoTime() - start) / 1_000_000));

@@ -61,7 +61,14 @@ final class StatusCommand implements Callable<Integer> {
         }, () -> out.println("  backfill: never run"));
         out.printf("  job_tasks: %,d tasks, %,d carried, %,d quarantined, %,d not yet handled%n",
                 s.tasks(), s.carried(), s.quarantined(), s.neither());
+        s.changesWaiting().ifPresentOrElse(n -> out.printf("  online: capturing job_tasks writes; %,d changes waiting%s%n", n,
+                        n > 0 ? " (migrate applies them)" : ""),
+                () -> out.println("  online: not installed (job_tasks writes are not captured)"));
         s.quarantinedBy().forEach((reason, n) -> out.printf("    quarantined %s: %,d%n", reason, n));
+        out.println(s.contracted()
+                ? "  contract: applied: job_tasks is a writable view over the task-like jobs; the table is job_tasks_legacy"
+                        + " (kept equal to the view); rollback gives the table back"
+                : "  contract: not applied (job_tasks is the table; migrate --phases contract after a passed verify)");
         out.println("  migrator lock: " + s.migratorLock());
         s.liquibaseLock().ifPresent(l -> out.println("  Liquibase changelog lock: " + l
                 + (s.migratorLock().equals("nobody")
@@ -89,6 +96,9 @@ final class StatusCommand implements Callable<Integer> {
         root.put("carried", s.carried());
         root.put("quarantined", s.quarantined());
         root.put("not_yet_handled", s.neither());
+        root.put("online", s.online());
+        root.put("contracted", s.contracted());
+        s.changesWaiting().ifPresent(n -> root.put("changes_waiting", n));
         ObjectNode reasons = root.putObject("quarantined_by_reason");
         s.quarantinedBy().forEach(reasons::put);
         root.put("migrator_lock", s.migratorLock());

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
             VerifyCommand.class,
             ReuseCommand.class,
             ServeCommand.class,
+            BenchCommand.class,
             BenchGatewayCommand.class,
         },
         footer = {"", "Exit codes: 0 success, 1 verification found differences, 2 usage error, 3 database or migration error."})
@@ -50,8 +51,10 @@ public final class TasksAsJobs implements Callable<Integer> {
     private boolean verbose;
 
     public static void main(String[] args) {
-        // Liquibase logs every changeSet at INFO through java.util.logging to stderr; a DBA needs its warnings only.
-        LIQUIBASE_LOG.setLevel(Level.WARNING);
+        // Liquibase logs every changeSet at INFO, and a failed one at SEVERE with its stack trace, through
+        // java.util.logging to stderr. The error handler already says in one line what failed and what to do, so
+        // Liquibase stays silent unless --verbose asks for its warnings and errors (stack traces included).
+        LIQUIBASE_LOG.setLevel(java.util.Arrays.asList(args).contains(ErrorHandler.VERBOSE) ? Level.WARNING : Level.OFF);
         System.exit(execute(args, System.out, System.err));
     }
 

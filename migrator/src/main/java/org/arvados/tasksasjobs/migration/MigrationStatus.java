@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import liquibase.exception.LiquibaseException;
 import org.arvados.tasksasjobs.backfill.MigrationLock;
 import org.arvados.tasksasjobs.changelog.MigrationChangelog;
@@ -27,10 +28,12 @@ import org.arvados.tasksasjobs.changelog.MigrationChangelog;
  * @param neither          tasks with neither
  * @param migratorLock     who holds the migrators' advisory lock ("nobody" when free)
  * @param liquibaseLock    Liquibase's changelog lock, when set
+ * @param changesWaiting   with the online phase installed, job_tasks writes captured and not applied yet (the next
+ *                         migrate applies them); empty without it
  */
 public record MigrationStatus(String arvados, List<AppliedChangeSet> changeSets, Optional<Run> lastRun, long tasks,
                               long carried, Map<String, Long> quarantinedBy, long neither, String migratorLock,
-                              Optional<String> liquibaseLock) {
+                              Optional<String> liquibaseLock, OptionalLong changesWaiting) {
 
     /** A changeSet as DATABASECHANGELOG recorded it. */
     public record AppliedChangeSet(String id, LocalDateTime executedAt, String execType) { }
@@ -47,6 +50,16 @@ public record MigrationStatus(String arvados, List<AppliedChangeSet> changeSets,
         return changeSets.stream().anyMatch(c -> c.id().equals("expand-add-task-columns-to-jobs"));
     }
 
+    /** Whether the contract phase ran: job_tasks is a view over the task-like jobs, the table is job_tasks_legacy. */
+    public boolean contracted() {
+        return changeSets.stream().anyMatch(c -> c.id().equals("contract-job-tasks-view"));
+    }
+
+    /** Whether the online phase's change capture is installed. */
+    public boolean online() {
+        return changesWaiting.isPresent();
+    }
+
     public long quarantined() {
         return quarantinedBy.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -59,13 +72,15 @@ public record MigrationStatus(String arvados, List<AppliedChangeSet> changeSets,
         Optional<String> liquibaseLock = schema.tableExists("databasechangeloglock")
                 ? new MigrationChangelog(connection).changelogLockHolder() : Optional.empty();
         if (why != null) {
-            return new MigrationStatus(why, List.of(), Optional.empty(), 0, 0, Map.of(), 0, migratorLock, liquibaseLock);
+            return new MigrationStatus(why, List.of(), Optional.empty(), 0, 0, Map.of(), 0, migratorLock, liquibaseLock,
+                    OptionalLong.empty());
         }
         List<AppliedChangeSet> changeSets = new ArrayList<>();
         if (schema.tableExists("databasechangelog")) {
             String sql = """
                     SELECT id, dateexecuted, exectype FROM databasechangelog
-                    WHERE filename LIKE '%db/changelog/expand.xml' OR filename LIKE '%db/changelog/backfill.xml'
+                    WHERE filename LIKE '%db/changelog/expand.xml' OR filename LIKE '%db/changelog/online.xml'
+                       OR filename LIKE '%db/changelog/backfill.xml' OR filename LIKE '%db/changelog/contract.xml'
                     ORDER BY orderexecuted
                     """;
             try (PreparedStatement st = connection.prepareStatement(sql); ResultSet rs = st.executeQuery()) {
@@ -117,7 +132,15 @@ public record MigrationStatus(String arvados, List<AppliedChangeSet> changeSets,
                 }
             }
         }
+        OptionalLong changesWaiting = OptionalLong.empty();
+        if (schema.tableExists("job_tasks_changes")) {
+            try (PreparedStatement st = connection.prepareStatement("SELECT count(*) FROM job_tasks_changes");
+                 ResultSet rs = st.executeQuery()) {
+                rs.next();
+                changesWaiting = OptionalLong.of(rs.getLong(1));
+            }
+        }
         return new MigrationStatus(null, List.copyOf(changeSets), lastRun, tasks, carried, java.util.Collections.unmodifiableMap(byReason), neither,
-                migratorLock, liquibaseLock);
+                migratorLock, liquibaseLock, changesWaiting);
     }
 }

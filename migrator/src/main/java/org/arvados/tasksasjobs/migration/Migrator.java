@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import liquibase.exception.LiquibaseException;
 import org.arvados.tasksasjobs.backfill.BackfillListener;
@@ -33,13 +34,31 @@ public final class Migrator {
         this.listener = listener;
     }
 
-    /** What to run. */
-    public record Options(List<Phase> phases, BackfillSettings settings, boolean releaseStaleLock) {
+    /** How long a DDL or batch statement of the migrator waits for a table lock before giving up (crunch keeps going). */
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(5);
+
+    /** Where a migrate was, for its failure message: the backfill's walk is over (-1: the backfill has not started). */
+    private static final long WALK_FINISHED = Long.MAX_VALUE;
+
+    /**
+     * What to run.
+     *
+     * @param lockTimeout how long any statement of the run may wait for a lock (zero: no limit); past it the run ends
+     *                    with a resumable {@link MigrationInterruptedException} instead of queueing crunch behind it
+     */
+    public record Options(List<Phase> phases, BackfillSettings settings, boolean releaseStaleLock, Duration lockTimeout) {
         public Options {
             phases = List.copyOf(phases);
             if (phases.isEmpty()) {
                 throw new IllegalArgumentException("no phase to run");
             }
+            if (lockTimeout == null || lockTimeout.isNegative() || lockTimeout.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("lock timeout must be between 0 (no limit) and 24 h, not " + lockTimeout);
+            }
+        }
+
+        public Options(List<Phase> phases, BackfillSettings settings, boolean releaseStaleLock) {
+            this(phases, settings, releaseStaleLock, DEFAULT_LOCK_TIMEOUT);
         }
     }
 
@@ -53,17 +72,32 @@ public final class Migrator {
 
     public Outcome migrate(Options options) throws SQLException, LiquibaseException {
         long start = System.nanoTime();
+        applyLockTimeout(options.lockTimeout());
         requireArvados();
         AtomicReference<BackfillResult> result = new AtomicReference<>();
+        AtomicLong batchesCommitted = new AtomicLong(-1); // -1: the backfill has not started
         BackfillListener capturing = new BackfillListener() {
             @Override
             public void started(BackfillProgress progress, boolean resumed) {
+                batchesCommitted.set(0);
                 listener.started(progress, resumed);
             }
 
             @Override
             public void batchCommitted(BackfillProgress progress) {
+                batchesCommitted.set(progress.batches());
                 listener.batchCommitted(progress);
+            }
+
+            @Override
+            public void walkFinished(BackfillProgress progress) {
+                batchesCommitted.set(WALK_FINISHED);
+                listener.walkFinished(progress);
+            }
+
+            @Override
+            public void changesApplied(BackfillProgress progress) {
+                listener.changesApplied(progress);
             }
 
             @Override
@@ -75,7 +109,20 @@ public final class Migrator {
         try (MigrationLock lock = MigrationLock.acquire(connection)) {
             MigrationChangelog changelog = new MigrationChangelog(connection);
             Optional<String> released = clearStaleLiquibaseLock(changelog, options.releaseStaleLock());
-            changelog.update(options.phases(), options.settings(), capturing);
+            try {
+                changelog.update(options.phases(), options.settings(), capturing);
+            } catch (LiquibaseException | RuntimeException e) {
+                long batches = batchesCommitted.get();
+                String where = batches < 0 || result.get() != null ? null
+                        : batches == WALK_FINISHED ? "while the backfill applied the changes captured during its walk"
+                        : "during batch " + (batches + 1) + " of the backfill";
+                Optional<MigrationInterruptedException> interrupted =
+                        MigrationInterruptedException.of(e, where, "migrate", connection, options.lockTimeout());
+                if (interrupted.isPresent()) {
+                    throw interrupted.get();
+                }
+                throw e;
+            }
             return new Outcome(options.phases(), result.get(), released, Duration.ofNanos(System.nanoTime() - start));
         }
     }
@@ -85,6 +132,12 @@ public final class Migrator {
      * (made after the migration, through the shim): the rollback would delete them and nothing could bring them back.
      */
     public void rollback(boolean force, boolean releaseStaleLock) throws SQLException, LiquibaseException {
+        rollback(force, releaseStaleLock, DEFAULT_LOCK_TIMEOUT);
+    }
+
+    /** {@link #rollback(boolean, boolean)} with the lock timeout given (zero: no limit). */
+    public void rollback(boolean force, boolean releaseStaleLock, Duration lockTimeout) throws SQLException, LiquibaseException {
+        applyLockTimeout(lockTimeout);
         requireArvados();
         try (MigrationLock lock = MigrationLock.acquire(connection)) {
             MigrationChangelog changelog = new MigrationChangelog(connection);
@@ -98,7 +151,28 @@ public final class Migrator {
                 throw new MigrationRefusedException(newer + " task-like jobs have no job_tasks row (created after the migration);"
                         + " rollback would delete them for good. Export them first, or pass --force to delete them");
             }
-            changelog.rollback();
+            try {
+                changelog.rollback();
+            } catch (LiquibaseException | RuntimeException e) {
+                Optional<MigrationInterruptedException> interrupted =
+                        MigrationInterruptedException.of(e, null, "rollback", connection, lockTimeout);
+                if (interrupted.isPresent()) {
+                    throw interrupted.get();
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Sets lock_timeout for this session: Liquibase commits each changeSet in its own transaction and the backfill each
+     * batch, so a session setting covers every DDL and batch statement (and Liquibase's bookkeeping) of the run. An
+     * ALTER TABLE queued behind a long reader would otherwise block every crunch write queued behind it.
+     */
+    private void applyLockTimeout(Duration lockTimeout) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("SELECT set_config('lock_timeout', ?, false)")) {
+            st.setString(1, lockTimeout.toMillis() + "ms");
+            st.execute();
         }
     }
 

@@ -61,6 +61,20 @@ final class ChildMigrator implements AutoCloseable {
         return new Cli.Run(process.exitValue(), rest.toString(), "");
     }
 
+    /** Closes the child's standard input, which ends a pause, without waiting for it. */
+    void resume() throws IOException {
+        process.getOutputStream().close();
+    }
+
+    /** SIGKILL (no shutdown hooks, no rollback), then waits for the child to be gone; returns its exit code. */
+    int kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(1, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("child migrator survived SIGKILL");
+        }
+        return process.exitValue();
+    }
+
     @Override
     public void close() {
         process.destroyForcibly();

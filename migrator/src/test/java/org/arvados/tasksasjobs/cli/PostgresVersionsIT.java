@@ -23,7 +23,8 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The version matrix (Maven profile {@code pg-matrix}): seed, record a baseline, migrate, verify and roll back on
+ * The version matrix (Maven profile {@code pg-matrix}): seed, record a baseline, migrate (online phase included),
+ * verify, contract, verify again and roll back on
  * each PostgreSQL version whose binaries jar the profile downloaded into {@value #BINARIES_PROPERTY}. Without the
  * profile there are no jars and nothing runs; the default build tests the classpath's version everywhere else.
  */
@@ -61,16 +62,20 @@ class PostgresVersionsIT {
             assertEquals(ExitCode.OK, seed.exitCode(), seed.err());
             Cli.Run record = run("verify", "--verbose", "--url", url, "--record-baseline", baseline.toString());
             assertEquals(ExitCode.OK, record.exitCode(), record.err());
-            Cli.Run migrate = run("migrate", "--verbose", "--url", url);
+            Cli.Run migrate = run("migrate", "--verbose", "--url", url, "--phases", "expand,online,backfill");
             assertEquals(ExitCode.OK, migrate.exitCode(), migrate.err());
             Cli.Run verify = run("verify", "--verbose", "--url", url, "--baseline", baseline.toString());
             assertEquals(ExitCode.OK, verify.exitCode(), verify.out() + verify.err());
+            Cli.Run contract = run("migrate", "--verbose", "--url", url, "--phases", "contract");
+            assertEquals(ExitCode.OK, contract.exitCode(), contract.err());
+            Cli.Run verifyContracted = run("verify", "--verbose", "--url", url, "--baseline", baseline.toString());
+            assertEquals(ExitCode.OK, verifyContracted.exitCode(), verifyContracted.out() + verifyContracted.err());
             Cli.Run rollback = run("rollback", "--verbose", "--url", url);
             assertEquals(ExitCode.OK, rollback.exitCode(), rollback.err());
             Cli.Run again = run("migrate", "--verbose", "--url", url);
             assertEquals(ExitCode.OK, again.exitCode(), again.err());
         }
-        System.out.printf("PostgreSQL %s: seed, baseline, migrate, verify, rollback, migrate in %.1f s%n",
+        System.out.printf("PostgreSQL %s: seed, baseline, migrate, verify, contract, verify, rollback, migrate in %.1f s%n",
                 version(jar), (System.nanoTime() - start) / 1e9);
     }
 
