@@ -134,7 +134,7 @@ final class ChangeDrain {
             // A task renamed since keeps the purity mark its task-like job had under the earlier uuid.
             Set<String> earlier = oldUuids.getOrDefault(taskId, Set.of());
             boolean marked = earlier.stream().anyMatch(impure::contains) && !Boolean.TRUE.equals(job.nondeterministic());
-            jobs.add(marked ? marked(job) : job);
+            jobs.add(marked ? job.impure() : job);
             carried.put(job.legacyTaskUuid(), taskId);
         }
         deleteReplacedTaskLikeJobs(touched, ids, carried);
@@ -267,15 +267,6 @@ final class ChangeDrain {
         }
     }
 
-    private static TaskLikeJob marked(TaskLikeJob j) {
-        return new TaskLikeJob(j.uuid(), j.ownerUuid(), j.modifiedByClientUuid(), j.modifiedByUserUuid(), j.modifiedAt(),
-                j.createdAt(), j.updatedAt(), j.startedAt(), j.finishedAt(), j.script(), j.scriptVersion(),
-                j.suppliedScriptVersion(), j.repository(), j.dockerImageLocator(), j.arvadosSdkVersion(),
-                j.runtimeConstraints(), Boolean.TRUE, j.scriptParameters(), j.scriptParametersDigest(), j.state(),
-                j.running(), j.success(), j.output(), j.log(), j.priority(), j.parentJobUuid(), j.legacyTaskUuid(),
-                j.taskSequence(), j.taskQsequence(), j.createdByJobUuid(), j.legacyCreatedByTaskUuid(), j.taskProgress(),
-                j.taskParameters(), j.taskOutput());
-    }
 
     private long scalar(String sql) throws SQLException {
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {

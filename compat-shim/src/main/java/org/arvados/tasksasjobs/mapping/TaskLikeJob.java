@@ -44,4 +44,17 @@ public record TaskLikeJob(
     String legacyCreatedByTaskUuid,
     Double taskProgress,
     String taskParameters,
-    String taskOutput) {}
+    String taskOutput) {
+
+    /**
+     * This job marked impure ({@code nondeterministic = true}): it read its parent's record, so it is never reused.
+     * Every later write keeps the mark, whatever the parent's flag (which the mapping copies) says.
+     */
+    public TaskLikeJob impure() {
+        return new TaskLikeJob(uuid, ownerUuid, modifiedByClientUuid, modifiedByUserUuid, modifiedAt, createdAt, updatedAt,
+                startedAt, finishedAt, script, scriptVersion, suppliedScriptVersion, repository, dockerImageLocator,
+                arvadosSdkVersion, runtimeConstraints, Boolean.TRUE, scriptParameters, scriptParametersDigest, state,
+                running, success, output, log, priority, parentJobUuid, legacyTaskUuid, taskSequence, taskQsequence,
+                createdByJobUuid, legacyCreatedByTaskUuid, taskProgress, taskParameters, taskOutput);
+    }
+}

@@ -42,12 +42,7 @@ public final class GatewayBenchReport {
 
     public ObjectNode toJson() {
         ObjectNode root = JSON.createObjectNode();
-        ObjectNode m = root.putObject("machine");
-        m.put("cores", machine.cores());
-        m.put("memory_bytes", machine.memoryBytes());
-        m.put("os", machine.os());
-        m.put("java", machine.java());
-        m.put("postgres", machine.postgres());
+        root.set("machine", machine.toJson());
         root.put("concurrency", concurrency);
         ArrayNode results = root.putArray("results");
         for (GatewayBenchmark.Figures f : figures) {

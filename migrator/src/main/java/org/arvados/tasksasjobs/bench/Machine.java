@@ -1,5 +1,7 @@
 package org.arvados.tasksasjobs.bench;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -29,5 +31,16 @@ public record Machine(int cores, long memoryBytes, String os, String java, Strin
     public String summary() {
         String memory = memoryBytes < 0 ? "memory unknown" : String.format("%.1f GiB", memoryBytes / (1024.0 * 1024 * 1024));
         return cores + " cores, " + memory + ", " + os + ", " + java + ", PostgreSQL " + postgres;
+    }
+
+    /** The same as a JSON object, for benchmark reports. */
+    public ObjectNode toJson() {
+        ObjectNode m = JsonNodeFactory.instance.objectNode();
+        m.put("cores", cores);
+        m.put("memory_bytes", memoryBytes);
+        m.put("os", os);
+        m.put("java", java);
+        m.put("postgres", postgres);
+        return m;
     }
 }

@@ -39,12 +39,7 @@ public final class MigrationBenchReport {
 
     public ObjectNode toJson() {
         ObjectNode root = JSON.createObjectNode();
-        ObjectNode m = root.putObject("machine");
-        m.put("cores", machine.cores());
-        m.put("memory_bytes", machine.memoryBytes());
-        m.put("os", machine.os());
-        m.put("java", machine.java());
-        m.put("postgres", machine.postgres());
+        root.set("machine", machine.toJson());
         root.put("tasks", tasks);
         ArrayNode results = root.putArray("results");
         for (MigrationBench.Figures f : figures) {

@@ -97,7 +97,7 @@ final class TaskWrites {
                 caller.userUuid(), null, now()));
         // Re-mapping copies the parent's flag; an impure task must stay impure whatever the parent says.
         boolean impure = Boolean.TRUE.equals(mapped.nondeterministic()) || Boolean.TRUE.equals(old.nondeterministic()) || markImpure;
-        TaskLikeJob updated = impure ? withNondeterministic(mapped) : mapped;
+        TaskLikeJob updated = impure ? mapped.impure() : mapped;
         store.update(existing.id(), updated);
         if (old.state() != JobState.FAILED && updated.state() == JobState.FAILED) {
             // As the API server did when a task's success turned false: the tasks it created go (direct children).
@@ -164,15 +164,6 @@ final class TaskWrites {
         };
     }
 
-    private static TaskLikeJob withNondeterministic(TaskLikeJob j) {
-        return new TaskLikeJob(j.uuid(), j.ownerUuid(), j.modifiedByClientUuid(), j.modifiedByUserUuid(), j.modifiedAt(),
-                j.createdAt(), j.updatedAt(), j.startedAt(), j.finishedAt(), j.script(), j.scriptVersion(),
-                j.suppliedScriptVersion(), j.repository(), j.dockerImageLocator(), j.arvadosSdkVersion(),
-                j.runtimeConstraints(), Boolean.TRUE, j.scriptParameters(), j.scriptParametersDigest(), j.state(),
-                j.running(), j.success(), j.output(), j.log(), j.priority(), j.parentJobUuid(), j.legacyTaskUuid(),
-                j.taskSequence(), j.taskQsequence(), j.createdByJobUuid(), j.legacyCreatedByTaskUuid(), j.taskProgress(),
-                j.taskParameters(), j.taskOutput());
-    }
 
     /** Carries an SQLException through the mapping's predicate; unwrapped by the caller of map. */
     private static final class UncheckedSqlException extends RuntimeException {
