@@ -8,14 +8,17 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.arvados.tasksasjobs.backfill.BackfillListener;
 import org.arvados.tasksasjobs.backfill.BackfillSettings;
 import org.arvados.tasksasjobs.changelog.BaselineSchema;
 import org.arvados.tasksasjobs.changelog.Phase;
 import org.arvados.tasksasjobs.mapping.InheritPolicy;
+import org.arvados.tasksasjobs.migration.DeferredIndexes;
 import org.arvados.tasksasjobs.migration.Migrator;
 import org.arvados.tasksasjobs.seed.SeedGenerator;
 import org.arvados.tasksasjobs.seed.SeedSpec;
@@ -31,17 +34,29 @@ import org.arvados.tasksasjobs.yaml.SnakeYamlDecoder;
  *   <li>{@code baseline}: {@link BaselineInsert}, the yardstick;</li>
  *   <li>{@code migrate}: the backfill (exact mapping, batched, resumable), every index of the real schema maintained;</li>
  *   <li>{@code verify}: the verifier on the migrated copy (its baseline recorded, untimed, before migrating);</li>
- *   <li>{@code rerun}: migrate again on the finished copy (nothing to do).</li>
+ *   <li>{@code rerun}: migrate again on the finished copy (nothing to do);</li>
+ *   <li>{@code migrate-deferred}: the backfill with {@code --defer-indexes} on a copy of its own: the search and
+ *       trigram indexes dropped first and rebuilt after; the wall time includes the rebuild, reported apart too.</li>
  * </ul>
  * The expand phase (new columns and their indexes) runs untimed before baseline and migrate alike, so both time
  * the writing of task-like jobs and nothing else.
  */
 public final class MigrationBench {
 
-    /** What one variant did. */
-    public record Figures(String variant, double seconds, long rows, long peakHeapBytes, double postgresCpuSeconds) {
+    /**
+     * What one variant did.
+     *
+     * @param indexRebuildSeconds the part of {@code seconds} spent rebuilding deferred indexes; NaN for a variant that
+     *                            defers none
+     */
+    public record Figures(String variant, double seconds, long rows, long peakHeapBytes, double postgresCpuSeconds,
+                          double indexRebuildSeconds) {
         public double rowsPerSecond() {
             return seconds > 0 ? rows / seconds : Double.NaN;
+        }
+
+        Figures withIndexRebuild(double rebuildSeconds) {
+            return new Figures(variant, seconds, rows, peakHeapBytes, postgresCpuSeconds, rebuildSeconds);
         }
     }
 
@@ -114,12 +129,30 @@ public final class MigrationBench {
             Files.deleteIfExists(verifyBaseline);
         }
         drop(migrated);
+
+        String deferred = copy("bench_migrate_deferred");
+        try (Connection c = connect(deferred)) {
+            expand(c);
+            say("migrate --defer-indexes: drop, backfill, rebuild...");
+            AtomicReference<Duration> rebuild = new AtomicReference<>(Duration.ZERO);
+            Figures f = measure("migrate-deferred", () -> {
+                Migrator.Outcome outcome = new Migrator(c, BackfillListener.NONE).migrate(backfillOptions()
+                        .withDeferredIndexes(DeferredIndexes.DEFAULT_MAINTENANCE_WORK_MEM));
+                rebuild.set(outcome.indexRebuild());
+                return outcome.backfill().migrated();
+            });
+            figures.add(f.withIndexRebuild(rebuild.get().toNanos() / 1e9));
+        }
+        drop(deferred);
         return figures;
     }
 
     private Migrator.Outcome backfill(Connection c) throws Exception {
-        return new Migrator(c, BackfillListener.NONE)
-                .migrate(new Migrator.Options(List.of(Phase.BACKFILL), BackfillSettings.defaults(), false));
+        return new Migrator(c, BackfillListener.NONE).migrate(backfillOptions());
+    }
+
+    private static Migrator.Options backfillOptions() {
+        return new Migrator.Options(List.of(Phase.BACKFILL), BackfillSettings.defaults(), false);
     }
 
     private static void expand(Connection c) throws Exception {
@@ -134,7 +167,7 @@ public final class MigrationBench {
         long start = System.nanoTime();
         long rows = work.run();
         double seconds = (System.nanoTime() - start) / 1e9;
-        Figures f = new Figures(variant, seconds, rows, heap.bytes(), cpu.seconds() - cpuBefore);
+        Figures f = new Figures(variant, seconds, rows, heap.bytes(), cpu.seconds() - cpuBefore, Double.NaN);
         say("%s: %.1f s", variant, seconds);
         return f;
     }

@@ -24,15 +24,16 @@ public final class MigrationBenchReport {
 
     public void printTable(PrintWriter out) {
         out.printf(Locale.ROOT, "%,d tasks; %s%n", tasks, machine.summary());
-        out.println(String.format(Locale.ROOT, "%-9s %10s %11s %10s %15s %13s %12s",
-                "variant", "wall s", "rows", "rows/s", "vs baseline", "peak heap MB", "postgres CPU s"));
+        out.println(String.format(Locale.ROOT, "%-16s %8s %11s %10s %11s %12s %14s %15s",
+                "variant", "wall s", "rows", "rows/s", "vs baseline", "peak heap MB", "postgres CPU s", "index rebuild s"));
         for (MigrationBench.Figures f : figures) {
-            out.println(String.format(Locale.ROOT, "%-9s %10.1f %,11d %10s %15s %13.0f %12s",
+            out.println(String.format(Locale.ROOT, "%-16s %8.1f %,11d %10s %11s %12.0f %14s %15s",
                     f.variant(), f.seconds(), f.rows(),
                     Double.isNaN(f.rowsPerSecond()) || f.rows() == 0 ? "" : String.format(Locale.ROOT, "%,.0f", f.rowsPerSecond()),
                     String.format(Locale.ROOT, "%.2f", f.seconds() / baselineSeconds()),
                     f.peakHeapBytes() / (1024.0 * 1024), Double.isNaN(f.postgresCpuSeconds()) ? "n/a"
-                            : String.format(Locale.ROOT, "%.1f", f.postgresCpuSeconds())));
+                            : String.format(Locale.ROOT, "%.1f", f.postgresCpuSeconds()),
+                    Double.isNaN(f.indexRebuildSeconds()) ? "" : String.format(Locale.ROOT, "%.1f", f.indexRebuildSeconds())));
         }
         out.flush();
     }
@@ -54,6 +55,9 @@ public final class MigrationBenchReport {
             r.put("peak_heap_bytes", f.peakHeapBytes());
             if (!Double.isNaN(f.postgresCpuSeconds())) {
                 r.put("postgres_cpu_seconds", round(f.postgresCpuSeconds()));
+            }
+            if (!Double.isNaN(f.indexRebuildSeconds())) {
+                r.put("index_rebuild_seconds", round(f.indexRebuildSeconds()));
             }
         }
         return root;

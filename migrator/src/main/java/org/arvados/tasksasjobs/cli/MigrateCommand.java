@@ -44,6 +44,15 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a machine-readable summary on standard output.")
     boolean json;
 
+    @Option(names = "--defer-indexes", description = "For a maintenance window: drop the jobs search and trigram indexes"
+            + " before the backfill and rebuild them after it (their definitions wait in tasks_as_jobs_deferred_index, so"
+            + " a killed run loses none: the next migrate or rollback rebuilds them). Queries that need them are slow meanwhile.")
+    boolean deferIndexes;
+
+    @Option(names = "--maintenance-work-mem", paramLabel = "SIZE", defaultValue = "512MB",
+            description = "With --defer-indexes: maintenance_work_mem for each index rebuild (default: ${DEFAULT-VALUE}).")
+    String maintenanceWorkMem;
+
     @Option(names = "--verify", description = "Record a baseline before migrating and verify against it afterwards"
             + " (what verify --record-baseline and verify --baseline do); exit 1 on any difference.")
     boolean verify;
@@ -66,8 +75,18 @@ final class MigrateCommand implements Callable<Integer> {
         if (!verify && (baselineFile != null || probes != null || verifyJson != null || junit != null)) {
             throw MigratorException.usage("--baseline-file, --probes, --verify-json and --junit go with --verify");
         }
+        if (!deferIndexes && spec.commandLine().getParseResult().hasMatchedOption("--maintenance-work-mem")) {
+            throw MigratorException.usage("--maintenance-work-mem goes with --defer-indexes");
+        }
         try (DatabaseTarget target = connection.open("tasks-as-jobs migrate"); Connection c = target.connect()) {
             Migrator.Options options = migration.options();
+            if (deferIndexes) {
+                try {
+                    options = options.withDeferredIndexes(maintenanceWorkMem);
+                } catch (IllegalArgumentException e) {
+                    throw new MigratorException(e.getMessage(), ExitCode.USAGE);
+                }
+            }
             Verifier verifier = new Verifier(c, new SnakeYamlDecoder(), options.settings().inheritPolicy());
             Path baseline = null;
             if (verify) {

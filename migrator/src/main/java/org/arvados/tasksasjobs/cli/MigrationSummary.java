@@ -52,6 +52,13 @@ record MigrationSummary(String target, Migrator.Outcome outcome) {
                 out.printf("  %,d tasks are both carried and quarantined: the quarantine rows are stale, check them%n", t.both());
             }
         }
+        if (!outcome.deferredIndexes().isEmpty()) {
+            out.println("  indexes dropped for the backfill: " + String.join(", ", outcome.deferredIndexes()));
+        }
+        if (!outcome.rebuiltIndexes().isEmpty()) {
+            out.printf("  indexes rebuilt: %s in %s%n", String.join(", ", outcome.rebuiltIndexes()),
+                    seconds(outcome.indexRebuild().toMillis()));
+        }
         out.flush();
     }
 
@@ -62,6 +69,9 @@ record MigrationSummary(String target, Migrator.Outcome outcome) {
         root.putArray("phases").addAll(outcome.phases().stream().map(p -> JSON.getNodeFactory().textNode(p.context())).toList());
         root.put("elapsed_seconds", outcome.elapsed().toMillis() / 1000.0);
         outcome.releasedLock().ifPresent(l -> root.put("released_stale_lock", l));
+        root.putArray("indexes_deferred").addAll(outcome.deferredIndexes().stream().map(JSON.getNodeFactory()::textNode).toList());
+        root.putArray("indexes_rebuilt").addAll(outcome.rebuiltIndexes().stream().map(JSON.getNodeFactory()::textNode).toList());
+        root.put("index_rebuild_seconds", outcome.indexRebuild().toMillis() / 1000.0);
         BackfillResult b = outcome.backfill();
         if (b != null) {
             ObjectNode backfill = root.putObject("backfill");

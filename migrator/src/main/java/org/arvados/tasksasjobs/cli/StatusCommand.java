@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.arvados.tasksasjobs.migration.DeferredIndexes;
 import org.arvados.tasksasjobs.migration.MigrationStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,18 +31,19 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (DatabaseTarget target = connection.open("tasks-as-jobs status"); Connection c = target.connect()) {
             MigrationStatus status = MigrationStatus.read(c);
+            List<String> deferred = status.arvados() == null ? DeferredIndexes.waiting(c) : List.of();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(json(target.describe(), status));
+                out.println(json(target.describe(), status, deferred));
             } else {
-                print(out, target.describe(), status);
+                print(out, target.describe(), status, deferred);
             }
             out.flush();
             return status.arvados() == null ? ExitCode.OK : ExitCode.FAILURE;
         }
     }
 
-    private static void print(PrintWriter out, String target, MigrationStatus s) {
+    private static void print(PrintWriter out, String target, MigrationStatus s, List<String> deferred) {
         out.println("database: " + target);
         if (s.arvados() != null) {
             out.println("  " + s.arvados());
@@ -65,6 +68,10 @@ final class StatusCommand implements Callable<Integer> {
                         n > 0 ? " (migrate applies them)" : ""),
                 () -> out.println("  online: not installed (job_tasks writes are not captured)"));
         s.quarantinedBy().forEach((reason, n) -> out.printf("    quarantined %s: %,d%n", reason, n));
+        if (!deferred.isEmpty()) {
+            out.println("  deferred indexes waiting: " + String.join(", ", deferred)
+                    + " (dropped by migrate --defer-indexes; the next migrate or rollback rebuilds them)");
+        }
         out.println(s.contracted()
                 ? "  contract: applied: job_tasks is a writable view over the task-like jobs; the table is job_tasks_legacy"
                         + " (kept equal to the view); rollback gives the table back"
@@ -76,7 +83,7 @@ final class StatusCommand implements Callable<Integer> {
                         : "")));
     }
 
-    private static String json(String target, MigrationStatus s) {
+    private static String json(String target, MigrationStatus s, List<String> deferred) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("target", target);
@@ -99,6 +106,8 @@ final class StatusCommand implements Callable<Integer> {
         root.put("online", s.online());
         root.put("contracted", s.contracted());
         s.changesWaiting().ifPresent(n -> root.put("changes_waiting", n));
+        var waiting = root.putArray("deferred_indexes");
+        deferred.forEach(waiting::add);
         ObjectNode reasons = root.putObject("quarantined_by_reason");
         s.quarantinedBy().forEach(reasons::put);
         root.put("migrator_lock", s.migratorLock());

@@ -43,10 +43,14 @@ public final class Migrator {
     /**
      * What to run.
      *
-     * @param lockTimeout how long any statement of the run may wait for a lock (zero: no limit); past it the run ends
-     *                    with a resumable {@link MigrationInterruptedException} instead of queueing crunch behind it
+     * @param lockTimeout        how long any statement of the run may wait for a lock (zero: no limit); past it the run
+     *                           ends with a resumable {@link MigrationInterruptedException} instead of queueing crunch behind it
+     * @param deferIndexes       for a maintenance window: drop the jobs search and trigram indexes before the backfill
+     *                           and rebuild them after it (their definitions are kept in the database meanwhile)
+     * @param maintenanceWorkMem maintenance_work_mem for each index rebuild, e.g. 512MB
      */
-    public record Options(List<Phase> phases, BackfillSettings settings, boolean releaseStaleLock, Duration lockTimeout) {
+    public record Options(List<Phase> phases, BackfillSettings settings, boolean releaseStaleLock, Duration lockTimeout,
+                          boolean deferIndexes, String maintenanceWorkMem) {
         public Options {
             phases = List.copyOf(phases);
             if (phases.isEmpty()) {
@@ -55,10 +59,20 @@ public final class Migrator {
             if (lockTimeout == null || lockTimeout.isNegative() || lockTimeout.compareTo(Duration.ofDays(1)) > 0) {
                 throw new IllegalArgumentException("lock timeout must be between 0 (no limit) and 24 h, not " + lockTimeout);
             }
+            DeferredIndexes.requireMemory(maintenanceWorkMem);
+        }
+
+        public Options(List<Phase> phases, BackfillSettings settings, boolean releaseStaleLock, Duration lockTimeout) {
+            this(phases, settings, releaseStaleLock, lockTimeout, false, DeferredIndexes.DEFAULT_MAINTENANCE_WORK_MEM);
         }
 
         public Options(List<Phase> phases, BackfillSettings settings, boolean releaseStaleLock) {
             this(phases, settings, releaseStaleLock, DEFAULT_LOCK_TIMEOUT);
+        }
+
+        /** These options with the search and trigram indexes dropped for the backfill and rebuilt after it. */
+        public Options withDeferredIndexes(String maintenanceWorkMem) {
+            return new Options(phases, settings, releaseStaleLock, lockTimeout, true, maintenanceWorkMem);
         }
     }
 
@@ -67,8 +81,17 @@ public final class Migrator {
      *
      * @param backfill        the backfill's result; null when the backfill phase was not asked for
      * @param releasedLock    the stale Liquibase lock that was cleared first, if any
+     * @param deferredIndexes the indexes this run dropped before its backfill (--defer-indexes)
+     * @param rebuiltIndexes  the indexes rebuilt after the backfill: this run's and any a killed run left dropped
+     * @param indexRebuild    how long the rebuilds took (zero when there was none); part of {@code elapsed}
      */
-    public record Outcome(List<Phase> phases, BackfillResult backfill, Optional<String> releasedLock, Duration elapsed) { }
+    public record Outcome(List<Phase> phases, BackfillResult backfill, Optional<String> releasedLock, Duration elapsed,
+                          List<String> deferredIndexes, List<String> rebuiltIndexes, Duration indexRebuild) {
+        public Outcome {
+            deferredIndexes = List.copyOf(deferredIndexes);
+            rebuiltIndexes = List.copyOf(rebuiltIndexes);
+        }
+    }
 
     public Outcome migrate(Options options) throws SQLException, LiquibaseException {
         long start = System.nanoTime();
@@ -109,9 +132,13 @@ public final class Migrator {
         try (MigrationLock lock = MigrationLock.acquire(connection)) {
             MigrationChangelog changelog = new MigrationChangelog(connection);
             Optional<String> released = clearStaleLiquibaseLock(changelog, options.releaseStaleLock());
+            List<String> deferred = List.of();
             try {
+                if (options.deferIndexes() && options.phases().contains(Phase.BACKFILL)) {
+                    deferred = DeferredIndexes.defer(connection);
+                }
                 changelog.update(options.phases(), options.settings(), capturing);
-            } catch (LiquibaseException | RuntimeException e) {
+            } catch (LiquibaseException | SQLException | RuntimeException e) {
                 long batches = batchesCommitted.get();
                 String where = batches < 0 || result.get() != null ? null
                         : batches == WALK_FINISHED ? "while the backfill applied the changes captured during its walk"
@@ -123,7 +150,12 @@ public final class Migrator {
                 }
                 throw e;
             }
-            return new Outcome(options.phases(), result.get(), released, Duration.ofNanos(System.nanoTime() - start));
+            // Whatever is recorded is rebuilt now: this run's drops and those of a run killed before its rebuild.
+            long rebuildStart = System.nanoTime();
+            List<String> rebuilt = DeferredIndexes.rebuild(connection, options.maintenanceWorkMem());
+            Duration rebuild = rebuilt.isEmpty() ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - rebuildStart);
+            return new Outcome(options.phases(), result.get(), released, Duration.ofNanos(System.nanoTime() - start),
+                    deferred, rebuilt, rebuild);
         }
     }
 
@@ -142,6 +174,8 @@ public final class Migrator {
         try (MigrationLock lock = MigrationLock.acquire(connection)) {
             MigrationChangelog changelog = new MigrationChangelog(connection);
             clearStaleLiquibaseLock(changelog, releaseStaleLock);
+            // Indexes a killed --defer-indexes run left dropped come back before anything is undone.
+            DeferredIndexes.rebuild(connection, DeferredIndexes.DEFAULT_MAINTENANCE_WORK_MEM);
             SchemaCheck schema = new SchemaCheck(connection);
             if (!schema.columnExists("jobs", "legacy_task_uuid")) {
                 throw new MigrationRefusedException("nothing to roll back: this database was never migrated (jobs has no legacy_task_uuid column)");

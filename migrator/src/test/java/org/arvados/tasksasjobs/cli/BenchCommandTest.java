@@ -30,15 +30,21 @@ class BenchCommandTest {
             variants.add(result.get("variant").asText());
             assertTrue(result.get("seconds").asDouble() > 0, result.toString());
         }
-        assertEquals(List.of("baseline", "migrate", "verify", "rerun"), variants);
-        JsonNode[] results = new JsonNode[4];
-        for (int i = 0; i < 4; i++) {
+        assertEquals(List.of("baseline", "migrate", "verify", "rerun", "migrate-deferred"), variants);
+        JsonNode[] results = new JsonNode[5];
+        for (int i = 0; i < 5; i++) {
             results[i] = report.get("results").get(i);
         }
         assertEquals(tasks, results[0].get("rows").asLong(), "the yardstick writes every task");
         assertEquals(tasks, results[1].get("rows").asLong(), "migrate carries every task of a clean seed");
         assertEquals(0, results[3].get("rows").asLong(), "a finished migration has nothing left");
+        assertEquals(tasks, results[4].get("rows").asLong(), "the deferred migrate carries every task too");
+        double rebuild = results[4].get("index_rebuild_seconds").asDouble();
+        assertTrue(rebuild > 0 && rebuild < results[4].get("seconds").asDouble(), "the rebuild, part of the wall time: " + rebuild);
+        assertTrue(!results[1].has("index_rebuild_seconds"), "only the deferred variant rebuilds");
         assertEquals(1.0, results[0].get("ratio_to_baseline").asDouble(), 1e-9);
         assertTrue(bench.out().contains("vs baseline"), bench.out());
+        assertTrue(bench.out().contains("index rebuild s"), bench.out());
+        assertTrue(bench.out().lines().anyMatch(l -> l.startsWith("migrate-deferred ")), bench.out());
     }
 }
