@@ -3,25 +3,48 @@ package org.arvados.tasksasjobs.backfill;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.arvados.tasksasjobs.mapping.TaskJobMapping;
 
 /**
  * The backfill: walks job_tasks in keyset batches up to a bound fixed when the run starts, maps each row with
- * {@link TaskJobMapping}, and commits each batch together with its checkpoint. Killed at any point, the next run
- * resumes after the last committed batch; every task ends up exactly once, as a task-like job or a quarantine row.
+ * {@link TaskJobMapping}, and commits each batch together with its checkpoint. The run's ids are split into ranges,
+ * one per worker ({@link RangeWalker}), each on its own connection. Killed at any point, the next run resumes every
+ * range after its last committed batch; every task ends up exactly once, as a task-like job or a quarantine row.
  */
 public final class Backfill {
 
     private final Connection connection;
+    private final ConnectionSource moreConnections;
     private final TaskJobMapping mapping;
     private final BackfillSettings settings;
     private final BackfillListener listener;
 
+    /** A backfill of one worker on {@code connection}, whatever {@link BackfillSettings#workers()} says. */
     public Backfill(Connection connection, TaskJobMapping mapping, BackfillSettings settings, BackfillListener listener) {
+        this(connection, null, mapping, settings, listener);
+    }
+
+    /**
+     * @param connection      the run's connection: it holds the migrators' lock, keeps the checkpoints, and is worker 1
+     * @param moreConnections where workers 2..N get their connections; null for one worker
+     * @param mapping         the mapping, shared by the workers (it is immutable)
+     */
+    public Backfill(Connection connection, ConnectionSource moreConnections, TaskJobMapping mapping, BackfillSettings settings,
+                    BackfillListener listener) {
         this.connection = connection;
+        this.moreConnections = moreConnections;
         this.mapping = mapping;
         this.settings = settings;
         this.listener = listener;
@@ -62,64 +85,116 @@ public final class Backfill {
             return result;
         }
         Checkpoints.Run run = started.get();
-        TaskBatchReader reader = new TaskBatchReader(connection, settings.batchSize(), settings.maxBatchBytes());
-        TaskLikeJobWriter writer = new TaskLikeJobWriter(connection);
-        QuarantineWriter quarantine = new QuarantineWriter(connection);
-        BatchMapper mapper = new BatchMapper(connection, mapping);
+        int workers = moreConnections == null ? 1 : settings.workers();
+        List<Checkpoints.Range> ranges = checkpoints.rangesFor(run, workers);
+        connection.commit();
 
-        long last = run.lastTaskId();
-        long done = run.done();
-        long quarantinedTotal = run.quarantined();
-        long migratedHere = 0;
-        long quarantinedHere = 0;
-        long alreadyPresent = 0;
-        long batches = 0;
-        Map<String, Long> byReason = new HashMap<>();
-        listener.started(new BackfillProgress(run.runId(), done, run.total(), quarantinedTotal, 0, 0, elapsed(startNanos)), resumed);
+        RunTally tally = new RunTally(listener, run, startNanos);
+        listener.started(tally.progress(), resumed);
+        walk(ranges, Math.min(workers, ranges.size()), tally);
 
-        while (true) {
-            if (batches > 0) {
-                pauseBetweenBatches();
-            }
-            TaskBatch batch = reader.next(last, run.upperBound());
-            if (batch.isEmpty()) {
-                break;
-            }
-            BatchMapper.Mapped mapped = mapper.map(batch);
-            if (settings.strict() && !mapped.quarantined().isEmpty()) {
-                connection.rollback();
-                throw new MigrationRefusedException(strictRefusal(mapped.quarantined().get(0)));
-            }
-            int inserted = writer.insert(mapped.jobs());
-            int quarantinedNow = quarantine.insert(mapped.quarantined());
-            checkpoints.advance(run.runId(), batch.lastId(), mapped.jobs().size(), mapped.quarantined().size());
-            connection.commit();
-
-            last = batch.lastId();
-            batches++;
-            migratedHere += inserted;
-            alreadyPresent += mapped.jobs().size() - inserted;
-            quarantinedHere += quarantinedNow;
-            for (QuarantineWriter.Entry e : mapped.quarantined()) {
-                byReason.merge(e.reason(), 1L, Long::sum);
-            }
-            done += batch.rows().size();
-            quarantinedTotal += mapped.quarantined().size();
-            listener.batchCommitted(new BackfillProgress(run.runId(), done, run.total(), quarantinedTotal, batches,
-                    done - run.done(), elapsed(startNanos)));
-        }
-        writer.resolveLateCreators();
+        new TaskLikeJobWriter(connection).resolveLateCreators();
         checkpoints.finish(run.runId());
         connection.commit();
-        BackfillProgress walked = new BackfillProgress(run.runId(), done, run.total(), quarantinedTotal, batches,
-                done - run.done(), elapsed(startNanos));
+        BackfillProgress walked = tally.progress();
         listener.walkFinished(walked);
         BackfillProgress drained = drainCapturedChanges(walked, startNanos);
-        BackfillResult result = new BackfillResult(run.runId(), resumed, migratedHere, quarantinedHere, byReason,
-                alreadyPresent, checkpoints.totals(), elapsed(startNanos), drained.changesApplied(), drained.changesWaiting());
+        BackfillResult result = new BackfillResult(run.runId(), resumed, tally.migratedHere(), tally.quarantinedHere(),
+                tally.byReason(), tally.alreadyPresent(), checkpoints.totals(), elapsed(startNanos), drained.changesApplied(),
+                drained.changesWaiting());
         connection.commit();
         listener.finished(result);
         return result;
+    }
+
+    /**
+     * Walks every range: one worker on this thread and connection, or {@code workers} threads, the first on this
+     * connection and each other on one of its own, taking ranges from a shared queue. The first failure stops the
+     * others after the batch they are on, and is rethrown once all have stopped.
+     */
+    private void walk(List<Checkpoints.Range> ranges, int workers, RunTally tally) throws SQLException {
+        ExecutorService mappers = Executors.newFixedThreadPool(workers, daemon("tasks-as-jobs-mapper"));
+        BatchMapper batchMapper = new BatchMapper(connection, mapping);
+        try {
+            if (workers <= 1) {
+                RangeWalker walker = new RangeWalker(connection, batchMapper, settings, tally, mappers, Backfill::strictRefusal);
+                for (Checkpoints.Range range : ranges) {
+                    walker.walk(range);
+                }
+                return;
+            }
+            Queue<Checkpoints.Range> queue = new ConcurrentLinkedQueue<>(ranges);
+            ExecutorService pool = Executors.newFixedThreadPool(workers, daemon("tasks-as-jobs-worker"));
+            try {
+                List<Future<?>> running = new ArrayList<>();
+                for (int w = 0; w < workers; w++) {
+                    boolean first = w == 0;
+                    running.add(pool.submit(() -> work(first, queue, mappers, tally)));
+                }
+                for (Future<?> f : running) {
+                    try {
+                        f.get();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        tally.failed(new MigrationRefusedException("the backfill was interrupted; committed batches are kept,"
+                                + " run again to resume"));
+                    } catch (ExecutionException e) {
+                        tally.failed(e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause()));
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            Exception failure = tally.failure();
+            if (failure instanceof SQLException e) {
+                throw e;
+            }
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure != null) {
+                throw new IllegalStateException(failure);
+            }
+        } finally {
+            mappers.shutdownNow();
+        }
+    }
+
+    /** One worker thread: the first on the run's own connection, each other on a connection it opens and closes. */
+    private Void work(boolean first, Queue<Checkpoints.Range> queue, ExecutorService mappers, RunTally tally) throws Exception {
+        Connection own = null;
+        try {
+            if (!first) {
+                own = moreConnections.open();
+                own.setAutoCommit(false);
+            }
+            Connection c = first ? connection : own;
+            RangeWalker walker = new RangeWalker(c, new BatchMapper(c, mapping), settings, tally, mappers, Backfill::strictRefusal);
+            for (Checkpoints.Range range = queue.poll(); range != null && !tally.stopped(); range = queue.poll()) {
+                walker.walk(range);
+            }
+        } catch (Exception e) {
+            tally.failed(e);
+            throw e;
+        } finally {
+            if (own != null) {
+                try {
+                    own.close(); // an open transaction is rolled back with it
+                } catch (SQLException ignored) {
+                    // the connection is gone already; its batch was never committed
+                }
+            }
+        }
+        return null;
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** The configured pause, taken outside any transaction: the connection holds no row or table lock meanwhile. */
@@ -154,7 +229,7 @@ public final class Backfill {
         connection.commit();
         ChangeDrain.QuarantineGate gate = settings.strict()
                 ? e -> {
-                    throw new MigrationRefusedException(strictRefusal(e));
+                    throw strictRefusal(e);
                 }
                 : ChangeDrain.QuarantineGate.ALLOW;
         long applied = 0;
@@ -178,10 +253,10 @@ public final class Backfill {
         return walked.withChanges(applied, waiting, elapsed(startNanos));
     }
 
-    private static String strictRefusal(QuarantineWriter.Entry e) {
-        return "task " + (e.taskUuid() == null ? "with NULL uuid" : e.taskUuid()) + " (job_tasks.id " + e.taskId()
+    private static MigrationRefusedException strictRefusal(QuarantineWriter.Entry e) {
+        return new MigrationRefusedException( "task " + (e.taskUuid() == null ? "with NULL uuid" : e.taskUuid()) + " (job_tasks.id " + e.taskId()
                 + ") cannot be carried (" + e.reason() + ": " + e.detail() + "); --strict stops here and keeps the batches"
-                + " before it. Run 'plan' to list every such task, fix them, or migrate without --strict to quarantine them";
+                + " before it. Run 'plan' to list every such task, fix them, or migrate without --strict to quarantine them");
     }
 
     private void releaseQuietly(MigrationLock lock, boolean autoCommit) {

@@ -20,7 +20,8 @@ import org.arvados.tasksasjobs.mapping.TaskJobMapping;
  * The Liquibase face of {@link Backfill}: the {@code customChange} of backfill.xml. Its attributes come from
  * changelog parameters ({@code tasksAsJobs.batchSize}, {@code tasksAsJobs.inheritPolicy} (a file path, empty for
  * "inherit every key"), {@code tasksAsJobs.strict}). A caller running Liquibase in-process may instead put a
- * {@link BackfillSettings} and a {@link BackfillListener} into the Liquibase scope.
+ * {@link BackfillSettings}, a {@link BackfillListener} and a {@link ConnectionSource} (for more than one worker) into
+ * the Liquibase scope.
  */
 public class BackfillChange implements CustomTaskChange {
 
@@ -65,7 +66,8 @@ public class BackfillChange implements CustomTaskChange {
         TaskJobMapping mapping = settings.mapping();
         BackfillListener listener = Scope.getCurrentScope().get(BackfillListener.SCOPE_KEY, BackfillListener.class);
         try {
-            result = new Backfill(connection, mapping, settings, listener != null ? listener : new UiListener()).run();
+            ConnectionSource more = Scope.getCurrentScope().get(ConnectionSource.SCOPE_KEY, ConnectionSource.class);
+            result = new Backfill(connection, more, mapping, settings, listener != null ? listener : new UiListener()).run();
         } catch (SQLException e) {
             throw new CustomChangeException("backfill failed: " + e.getMessage() + "; committed batches are kept, run again to resume", e);
         } catch (MigrationRefusedException e) {
@@ -88,11 +90,11 @@ public class BackfillChange implements CustomTaskChange {
             return fromScope;
         }
         BackfillSettings settings = BackfillSettings.defaults();
-        if (batchSize != null && !batchSize.isBlank()) {
+        if (batchSize != null && !batchSize.isBlank() && !batchSize.trim().equals("auto")) {
             try {
                 settings = settings.withBatchSize(Integer.parseInt(batchSize.trim()));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("tasksAsJobs.batchSize must be a whole number, not '" + batchSize + "'");
+                throw new IllegalArgumentException("tasksAsJobs.batchSize must be a whole number or auto, not '" + batchSize + "'");
             }
         }
         if (inheritPolicy != null && !inheritPolicy.isBlank()) {

@@ -11,22 +11,37 @@ import org.arvados.tasksasjobs.yaml.SnakeYamlDecoder;
 /**
  * How a backfill run walks job_tasks, validated once here so nothing downstream re-checks it.
  *
- * @param batchSize      rows per transaction (each batch commits with its checkpoint)
+ * @param batchSize      rows per transaction (each batch commits with its checkpoint); with {@code tuneBatchSize}, the
+ *                       size of the first batch
+ * @param tuneBatchSize  size each batch from the timings of the ones before it ({@link BatchSizer}), so a batch takes
+ *                       about {@link BatchSizer#TARGET} whatever the rows hold
  * @param maxBatchBytes  a batch also ends early once the text it read passes this many bytes, so a run of huge
- *                       manifests cannot blow the heap
+ *                       manifests cannot blow the heap (shared by the workers)
  * @param inheritPolicy  which parent script_parameters keys a task inherits
  * @param strict         fail on the first row that would be quarantined instead of quarantining it
  * @param pause          how long to wait between two batches (zero: none), so a busy cluster gets its I/O back
+ * @param workers        connections writing at once, each over its own range of job_tasks ids
+ * @param writeMethod    how a batch reaches the jobs table
  */
-public record BackfillSettings(int batchSize, long maxBatchBytes, InheritPolicy inheritPolicy, boolean strict, Duration pause) {
+public record BackfillSettings(int batchSize, boolean tuneBatchSize, long maxBatchBytes, InheritPolicy inheritPolicy,
+                               boolean strict, Duration pause, int workers, WriteMethod writeMethod) {
 
     public static final int DEFAULT_BATCH_SIZE = 2000;
     public static final long DEFAULT_MAX_BATCH_BYTES = 32L * 1024 * 1024;
     public static final Duration MAX_PAUSE = Duration.ofHours(1);
+    public static final int MAX_WORKERS = 32;
+
+    /** How the backfill writes a batch of task-like jobs; both are measured by {@code bench}. */
+    public enum WriteMethod {
+        /** One {@code INSERT ... SELECT FROM unnest(array parameters)} per batch. */
+        UNNEST,
+        /** {@code COPY} into a temporary staging table, then one {@code INSERT ... SELECT} from it. */
+        COPY
+    }
 
     public BackfillSettings {
-        if (batchSize < 1 || batchSize > 100_000) {
-            throw new IllegalArgumentException("batch size must be between 1 and 100000, not " + batchSize);
+        if (batchSize < 1 || batchSize > BatchSizer.MAX) {
+            throw new IllegalArgumentException("batch size must be between 1 and " + BatchSizer.MAX + ", not " + batchSize);
         }
         if (maxBatchBytes < 1024) {
             throw new IllegalArgumentException("max batch bytes must be at least 1024, not " + maxBatchBytes);
@@ -38,10 +53,18 @@ public record BackfillSettings(int batchSize, long maxBatchBytes, InheritPolicy 
             throw new IllegalArgumentException("pause between batches must be between 0 and " + MAX_PAUSE.toSeconds()
                     + " s, not " + pause);
         }
+        if (workers < 1 || workers > MAX_WORKERS) {
+            throw new IllegalArgumentException("workers must be between 1 and " + MAX_WORKERS + ", not " + workers);
+        }
+        if (writeMethod == null) {
+            throw new IllegalArgumentException("write method must be given");
+        }
     }
 
+    /** One worker, batches tuned from their timings, written by unnest. */
     public static BackfillSettings defaults() {
-        return new BackfillSettings(DEFAULT_BATCH_SIZE, DEFAULT_MAX_BATCH_BYTES, InheritPolicy.ALL, false, Duration.ZERO);
+        return new BackfillSettings(DEFAULT_BATCH_SIZE, true, DEFAULT_MAX_BATCH_BYTES, InheritPolicy.ALL, false, Duration.ZERO,
+                1, WriteMethod.UNNEST);
     }
 
     /** The mapping for rows read from a database: YAML-era rows decoded, fresh uuids from a secure random source. */
@@ -50,20 +73,41 @@ public record BackfillSettings(int batchSize, long maxBatchBytes, InheritPolicy 
                 new RandomUuidAllocator(new SecureRandom()));
     }
 
+    /** Every batch exactly {@code size} rows (or fewer, at the end or past the byte limit): no tuning. */
     public BackfillSettings withBatchSize(int size) {
-        return new BackfillSettings(size, maxBatchBytes, inheritPolicy, strict, pause);
+        return new BackfillSettings(size, false, maxBatchBytes, inheritPolicy, strict, pause, workers, writeMethod);
+    }
+
+    /** Batches tuned from their timings, the first one {@code firstSize} rows. */
+    public BackfillSettings withTunedBatchSize(int firstSize) {
+        return new BackfillSettings(firstSize, true, maxBatchBytes, inheritPolicy, strict, pause, workers, writeMethod);
     }
 
     public BackfillSettings withInheritPolicy(InheritPolicy policy) {
-        return new BackfillSettings(batchSize, maxBatchBytes, policy, strict, pause);
+        return new BackfillSettings(batchSize, tuneBatchSize, maxBatchBytes, policy, strict, pause, workers, writeMethod);
     }
 
     public BackfillSettings withStrict(boolean value) {
-        return new BackfillSettings(batchSize, maxBatchBytes, inheritPolicy, value, pause);
+        return new BackfillSettings(batchSize, tuneBatchSize, maxBatchBytes, inheritPolicy, value, pause, workers, writeMethod);
     }
 
     /** Waits this long between two batches. */
     public BackfillSettings withPause(Duration value) {
-        return new BackfillSettings(batchSize, maxBatchBytes, inheritPolicy, strict, value);
+        return new BackfillSettings(batchSize, tuneBatchSize, maxBatchBytes, inheritPolicy, strict, value, workers, writeMethod);
+    }
+
+    /** Writes over {@code count} connections at once. */
+    public BackfillSettings withWorkers(int count) {
+        return new BackfillSettings(batchSize, tuneBatchSize, maxBatchBytes, inheritPolicy, strict, pause, count, writeMethod);
+    }
+
+    public BackfillSettings withWriteMethod(WriteMethod method) {
+        return new BackfillSettings(batchSize, tuneBatchSize, maxBatchBytes, inheritPolicy, strict, pause, workers, method);
+    }
+
+    /** What one worker may read into one batch: the byte budget split over the workers and the batches each holds. */
+    long maxBatchBytesPerWorker() {
+        // A worker holds up to two batches at once: one being mapped, the next being read.
+        return Math.max(1024, maxBatchBytes / (2L * workers));
     }
 }

@@ -17,13 +17,22 @@ import org.arvados.tasksasjobs.mapping.UuidMapping;
 
 /**
  * Maps a batch of tasks with {@link TaskJobMapping}, supplying what the pure mapping cannot know: which derived
- * uuids a job already has (one query per batch), and the task-like jobs made earlier in the same batch, so a child
- * task finds its creator. Reads only; the backfill and the plan share it.
+ * uuids a job already has (one query per batch, {@link #lookup}), and the task-like jobs made earlier in the same
+ * batch or in the batch before it, so a child task finds its creator before either is committed. Reads only; the
+ * backfill and the plan share it. {@link #map(TaskBatch, Lookup, Map)} touches no connection, so a worker runs it
+ * on another thread while its connection writes the batch before.
  */
 final class BatchMapper {
 
-    /** The batch's outcome: rows to write, rows to quarantine, and how many derived uuids were taken. */
-    record Mapped(List<TaskLikeJob> jobs, List<QuarantineWriter.Entry> quarantined, int uuidCollisions) { }
+    /**
+     * The batch's outcome: rows to write, rows to quarantine, how many derived uuids were taken, and the task-like
+     * job uuid of every task carried (legacy task uuid to job uuid), for the next batch's children.
+     */
+    record Mapped(List<TaskLikeJob> jobs, List<QuarantineWriter.Entry> quarantined, int uuidCollisions,
+                  Map<String, String> carried) { }
+
+    /** The derived uuids of a batch that jobs already holds. */
+    record Lookup(Set<String> takenUuids) { }
 
     private final Connection connection;
     private final TaskJobMapping mapping;
@@ -34,6 +43,11 @@ final class BatchMapper {
     }
 
     Mapped map(TaskBatch batch) throws SQLException {
+        return map(batch, lookup(batch), Map.of());
+    }
+
+    /** What {@link #map(TaskBatch, Lookup, Map)} needs from the database for {@code batch}. */
+    Lookup lookup(TaskBatch batch) throws SQLException {
         List<String> derived = new ArrayList<>();
         for (TaskBatch.Source s : batch.rows()) {
             String uuid = s.task().uuid();
@@ -41,7 +55,16 @@ final class BatchMapper {
                 derived.add(UuidMapping.taskLikeJobUuid(uuid));
             }
         }
-        Set<String> existing = existingUuids(derived);
+        return new Lookup(existingUuids(derived));
+    }
+
+    /**
+     * Maps {@code batch} without touching the database.
+     *
+     * @param carriedBefore the {@link Mapped#carried()} of the batch before, which may not be committed yet
+     */
+    Mapped map(TaskBatch batch, Lookup lookup, Map<String, String> carriedBefore) {
+        Set<String> existing = lookup.takenUuids();
         Set<String> usedInBatch = new HashSet<>();
         Map<String, String> carriedInBatch = new HashMap<>(); // legacy task uuid -> task-like job uuid
         List<TaskLikeJob> jobs = new ArrayList<>();
@@ -51,6 +74,9 @@ final class BatchMapper {
             String creator = s.creatorJobUuid();
             if (creator == null && s.task().createdByJobTaskUuid() != null) {
                 creator = carriedInBatch.get(s.task().createdByJobTaskUuid());
+                if (creator == null) {
+                    creator = carriedBefore.get(s.task().createdByJobTaskUuid());
+                }
             }
             MappingOutcome outcome = mapping.map(s.task(), s.parent(), creator,
                     uuid -> existing.contains(uuid) || usedInBatch.contains(uuid));
@@ -66,7 +92,7 @@ final class BatchMapper {
                 quarantined.add(new QuarantineWriter.Entry(s.task().id(), s.task().uuid(), q.reason().code(), q.detail()));
             }
         }
-        return new Mapped(jobs, quarantined, collisions);
+        return new Mapped(jobs, quarantined, collisions, carriedInBatch);
     }
 
     private Set<String> existingUuids(List<String> uuids) throws SQLException {

@@ -16,7 +16,7 @@ import org.arvados.tasksasjobs.mapping.TaskLikeJob;
  * earlier uuid (jobs.legacy_task_id), which exists only when the task was renamed after it was carried, and then the
  * online phase has captured the rename and its drain replaces that row.
  */
-final class TaskLikeJobWriter {
+final class TaskLikeJobWriter implements BatchWriter {
 
     private static final String INSERT = """
             INSERT INTO %s (uuid, owner_uuid, modified_by_client_uuid, modified_by_user_uuid,
@@ -78,8 +78,8 @@ final class TaskLikeJobWriter {
         }
     }
 
-    /** Inserts the jobs; returns how many were new (the rest already existed for their legacy task uuid). */
-    int insert(List<TaskLikeJob> jobs) throws SQLException {
+    @Override
+    public int insert(List<TaskLikeJob> jobs) throws SQLException {
         return write(insert, jobs);
     }
 

@@ -34,6 +34,7 @@ import liquibase.exception.LiquibaseException;
 import org.arvados.tasksasjobs.backfill.BackfillChange;
 import org.arvados.tasksasjobs.backfill.BackfillListener;
 import org.arvados.tasksasjobs.backfill.BackfillSettings;
+import org.arvados.tasksasjobs.backfill.ConnectionSource;
 
 /**
  * The migration changelog (db/changelog/tasks-as-jobs.xml) driven in-process over one connection: update the
@@ -51,11 +52,23 @@ public final class MigrationChangelog {
         this.connection = connection;
     }
 
-    /** Runs the phases; the backfill reports to {@code listener} and uses {@code settings}. */
+    /** Runs the phases; the backfill reports to {@code listener} and uses {@code settings}, with one worker. */
     public void update(Collection<Phase> phases, BackfillSettings settings, BackfillListener listener) throws LiquibaseException {
+        update(phases, settings, listener, null);
+    }
+
+    /**
+     * Runs the phases; the backfill's workers beyond the first get their connections from {@code moreConnections}
+     * (null: one worker).
+     */
+    public void update(Collection<Phase> phases, BackfillSettings settings, BackfillListener listener,
+                       ConnectionSource moreConnections) throws LiquibaseException {
         Map<String, Object> scope = new HashMap<>();
         scope.put(BackfillChange.SETTINGS_SCOPE_KEY, settings);
         scope.put(BackfillListener.SCOPE_KEY, listener);
+        if (moreConnections != null) {
+            scope.put(ConnectionSource.SCOPE_KEY, moreConnections);
+        }
         try {
             new LiquibaseSession(connection, scope).run(CHANGELOG, (liquibase, db) -> {
                 liquibase.update(new Contexts(Phase.contexts(phases)), new LabelExpression());

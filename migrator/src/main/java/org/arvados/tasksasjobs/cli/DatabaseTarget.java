@@ -64,6 +64,18 @@ public final class DatabaseTarget implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #connect()} for a backfill worker: a failure is an SQLException, which the backfill reports like any
+     * other lost connection (committed batches kept, run again to resume).
+     */
+    public Connection connectForWorker() throws SQLException {
+        try {
+            return connect();
+        } catch (MigratorException e) {
+            throw new SQLException(e.getMessage(), "08001", e);
+        }
+    }
+
     /** The JDBC URL as given (it may carry a password: never print it; see {@link #redactedUrl()}). */
     String jdbcUrl() {
         return url;

@@ -80,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
             Path baseline = Files.createTempFile("tasks-as-jobs-demo-baseline", ".jsonl");
             try {
                 VerifyCommand.printBaseline(err, baseline, verifier.recordBaseline(baseline, null, target.describe()));
-                Migrator.Outcome outcome = new Migrator(c, migration.listener(spec, false)).migrate(options);
+                Migrator.Outcome outcome = new Migrator(c, target::connectForWorker, migration.listener(spec, false)).migrate(options);
                 MigrationSummary summary = new MigrationSummary(target.describe(), outcome);
                 summary.print(out);
                 out.println();

@@ -99,7 +99,7 @@ final class MigrateCommand implements Callable<Integer> {
                 VerifyCommand.printBaseline(spec.commandLine().getErr(), baseline, recorded);
             }
             try {
-                Migrator.Outcome outcome = new Migrator(c, migration.listener(spec, json)).migrate(options);
+                Migrator.Outcome outcome = new Migrator(c, target::connectForWorker, migration.listener(spec, json)).migrate(options);
                 MigrationSummary summary = new MigrationSummary(target.describe(), outcome);
                 if (json) {
                     spec.commandLine().getOut().println(summary.json());
@@ -138,9 +138,16 @@ final class MigrateCommand implements Callable<Integer> {
                 defaultValue = "expand,backfill")
         List<String> phases;
 
-        @Option(names = "--batch-size", paramLabel = "ROWS", defaultValue = "2000",
-                description = "Tasks per transaction (default: ${DEFAULT-VALUE}).")
-        int batchSize;
+        @Option(names = "--batch-size", paramLabel = "ROWS|auto", defaultValue = "auto",
+                description = "Tasks per transaction; auto sizes each batch from the timings of the ones before it, to"
+                        + " about one second each (default: ${DEFAULT-VALUE}).")
+        String batchSize;
+
+        @Option(names = {"-j", "--workers"}, paramLabel = "N", defaultValue = "1",
+                description = "Backfill over N connections at once, each over its own range of task ids (like"
+                        + " pg_restore --jobs). Up to the database server's cores speeds the backfill up about N times;"
+                        + " a killed run resumes every range, with any N (default: ${DEFAULT-VALUE}).")
+        int workers;
 
         @Option(names = "--inherit-policy", paramLabel = "FILE",
                 description = "JSON file {\"script\": [\"key\", ...]} narrowing which parent script_parameters a"
@@ -171,11 +178,23 @@ final class MigrateCommand implements Callable<Integer> {
             InheritPolicy policy = InheritPolicyFile.read(inheritPolicy);
             try {
                 parsed = phases.stream().map(String::trim).map(Phase::fromContext).distinct().toList();
-                settings = BackfillSettings.defaults().withBatchSize(batchSize).withStrict(strict).withInheritPolicy(policy)
-                        .withPause(pause);
+                settings = batchSizing(BackfillSettings.defaults()).withStrict(strict).withInheritPolicy(policy)
+                        .withPause(pause).withWorkers(workers);
                 return new Migrator.Options(parsed, settings, releaseStaleLock, lockTimeout);
             } catch (IllegalArgumentException e) {
                 throw new MigratorException(e.getMessage(), ExitCode.USAGE);
+            }
+        }
+
+        private BackfillSettings batchSizing(BackfillSettings settings) {
+            String size = batchSize.trim();
+            if (size.equals("auto")) {
+                return settings;
+            }
+            try {
+                return settings.withBatchSize(Integer.parseInt(size));
+            } catch (NumberFormatException e) {
+                throw new MigratorException("--batch-size must be a number of tasks or auto, not '" + batchSize + "'", ExitCode.USAGE);
             }
         }
 

@@ -14,6 +14,7 @@ import org.arvados.tasksasjobs.backfill.BackfillListener;
 import org.arvados.tasksasjobs.backfill.BackfillProgress;
 import org.arvados.tasksasjobs.backfill.BackfillResult;
 import org.arvados.tasksasjobs.backfill.BackfillSettings;
+import org.arvados.tasksasjobs.backfill.ConnectionSource;
 import org.arvados.tasksasjobs.backfill.MigrationLock;
 import org.arvados.tasksasjobs.backfill.MigrationRefusedException;
 import org.arvados.tasksasjobs.changelog.MigrationChangelog;
@@ -27,10 +28,21 @@ import org.arvados.tasksasjobs.changelog.Phase;
 public final class Migrator {
 
     private final Connection connection;
+    private final ConnectionSource moreConnections;
     private final BackfillListener listener;
 
+    /** A migrator whose backfill runs one worker, on {@code connection}. */
     public Migrator(Connection connection, BackfillListener listener) {
+        this(connection, null, listener);
+    }
+
+    /**
+     * @param connection      the run's connection (it holds the migrators' lock)
+     * @param moreConnections where backfill workers beyond the first connect (null: one worker, whatever is asked)
+     */
+    public Migrator(Connection connection, ConnectionSource moreConnections, BackfillListener listener) {
         this.connection = connection;
+        this.moreConnections = moreConnections;
         this.listener = listener;
     }
 
@@ -137,7 +149,7 @@ public final class Migrator {
                 if (options.deferIndexes() && options.phases().contains(Phase.BACKFILL)) {
                     deferred = DeferredIndexes.defer(connection);
                 }
-                changelog.update(options.phases(), options.settings(), capturing);
+                changelog.update(options.phases(), options.settings(), capturing, workerConnections(options.lockTimeout()));
             } catch (LiquibaseException | SQLException | RuntimeException e) {
                 long batches = batchesCommitted.get();
                 String where = batches < 0 || result.get() != null ? null
@@ -208,6 +220,24 @@ public final class Migrator {
             st.setString(1, lockTimeout.toMillis() + "ms");
             st.execute();
         }
+    }
+
+    /** The workers' connections, with this run's lock timeout: they write the same table under the same rules. */
+    private ConnectionSource workerConnections(Duration lockTimeout) {
+        if (moreConnections == null) {
+            return null;
+        }
+        return () -> {
+            Connection c = moreConnections.open();
+            try (PreparedStatement st = c.prepareStatement("SELECT set_config('lock_timeout', ?, false)")) {
+                st.setString(1, lockTimeout.toMillis() + "ms");
+                st.execute();
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            return c;
+        };
     }
 
     private void requireArvados() throws SQLException {
