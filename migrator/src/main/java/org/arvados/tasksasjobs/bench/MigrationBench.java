@@ -9,7 +9,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -32,31 +34,35 @@ import org.arvados.tasksasjobs.yaml.SnakeYamlDecoder;
  * variant starts from the same bytes, measured in one run on one server:
  * <ul>
  *   <li>{@code baseline}: {@link BaselineInsert}, the yardstick;</li>
- *   <li>{@code migrate}: the backfill (exact mapping, batched, resumable), every index of the real schema maintained;</li>
+ *   <li>{@code migrate}: the backfill (exact mapping, batched, resumable), every index of the real schema maintained,
+ *       one worker;</li>
+ *   <li>{@code migrate-workers}: the same with {@code --workers N};</li>
+ *   <li>{@code migrate-copy}: the same with each batch written by COPY into a staging table instead of unnest;</li>
  *   <li>{@code verify}: the verifier on the migrated copy (its baseline recorded, untimed, before migrating);</li>
  *   <li>{@code rerun}: migrate again on the finished copy (nothing to do);</li>
- *   <li>{@code migrate-deferred}: the backfill with {@code --defer-indexes} on a copy of its own: the search and
+ *   <li>{@code migrate-deferred}: the backfill with {@code --defer-indexes --workers N} on a copy of its own: the search and
  *       trigram indexes dropped first and rebuilt after; the wall time includes the rebuild, reported apart too.</li>
  * </ul>
  * The expand phase (new columns and their indexes) runs untimed before baseline and migrate alike, so both time
  * the writing of task-like jobs and nothing else.
  */
-public final class MigrationBench {
+public final class MigrationBench implements AutoCloseable {
 
     /**
      * What one variant did.
      *
+     * @param workers             the backfill's connections (1 for the single-statement baseline and for verify)
      * @param indexRebuildSeconds the part of {@code seconds} spent rebuilding deferred indexes; NaN for a variant that
      *                            defers none
      */
-    public record Figures(String variant, double seconds, long rows, long peakHeapBytes, double postgresCpuSeconds,
+    public record Figures(String variant, int workers, double seconds, long rows, long peakHeapBytes, double postgresCpuSeconds,
                           double indexRebuildSeconds) {
         public double rowsPerSecond() {
             return seconds > 0 ? rows / seconds : Double.NaN;
         }
 
         Figures withIndexRebuild(double rebuildSeconds) {
-            return new Figures(variant, seconds, rows, peakHeapBytes, postgresCpuSeconds, rebuildSeconds);
+            return new Figures(variant, workers, seconds, rows, peakHeapBytes, postgresCpuSeconds, rebuildSeconds);
         }
     }
 
@@ -96,63 +102,120 @@ public final class MigrationBench {
         }
     }
 
-    /** Every variant in turn, on fresh copies of the seeded database. */
-    public List<Figures> run() throws Exception {
+    /**
+     * Which variants to run, and with how many workers the parallel ones write.
+     *
+     * @param variants the variant names to run ({@link #VARIANTS}); verify and rerun run on the first migrate variant's copy
+     * @param workers  {@code --workers} of the parallel variants
+     */
+    public record Plan(java.util.Set<String> variants, int workers) {
+        public Plan {
+            variants = java.util.Set.copyOf(variants);
+            for (String v : variants) {
+                if (!VARIANTS.contains(v)) {
+                    throw new IllegalArgumentException("unknown bench variant '" + v + "'; choose from " + String.join(", ", VARIANTS));
+                }
+            }
+            if (!variants.contains("baseline")) {
+                throw new IllegalArgumentException("the baseline variant is what every ratio is measured against: keep it");
+            }
+            if (workers < 1 || workers > BackfillSettings.MAX_WORKERS) {
+                throw new IllegalArgumentException("workers must be between 1 and " + BackfillSettings.MAX_WORKERS + ", not " + workers);
+            }
+        }
+
+        public static Plan all(int workers) {
+            return new Plan(java.util.Set.copyOf(VARIANTS), workers);
+        }
+
+        boolean has(String variant) {
+            return variants.contains(variant);
+        }
+    }
+
+    /** Every variant, in the order they run. */
+    public static final List<String> VARIANTS = List.of("baseline", "migrate", "migrate-workers", "migrate-copy", "verify",
+            "rerun", "migrate-deferred");
+
+    /** The chosen variants in turn, on fresh copies of the seeded database. */
+    public List<Figures> run(Plan plan) throws Exception {
         List<Figures> figures = new ArrayList<>();
         String baselineDb = copy("bench_baseline");
         try (Connection c = connect(baselineDb)) {
             expand(c);
             say("baseline: INSERT ... SELECT...");
-            figures.add(measure("baseline", () -> BaselineInsert.run(c)));
+            figures.add(measure("baseline", 1, () -> BaselineInsert.run(c)));
         }
         drop(baselineDb);
 
-        String migrated = copy("bench_migrate");
-        Path verifyBaseline = Files.createTempFile("tasks-as-jobs-bench", ".jsonl");
-        try (Connection c = connect(migrated)) {
-            expand(c);
-            Verifier verifier = new Verifier(c, new SnakeYamlDecoder(), InheritPolicy.ALL);
-            verifier.recordBaseline(verifyBaseline, null, migrated);
-            say("migrate: the backfill...");
-            figures.add(measure("migrate", () -> backfill(c).backfill().migrated()));
-            say("verify...");
-            figures.add(measure("verify", () -> {
-                VerificationReport report = verifier.verify(verifyBaseline, null, migrated);
-                if (!report.passed()) {
-                    throw new IllegalStateException("verify found differences after the benchmark's migrate");
+        boolean checked = false;
+        BackfillSettings parallel = BackfillSettings.defaults().withWorkers(plan.workers());
+        Map<String, BackfillSettings> migrates = new LinkedHashMap<>();
+        migrates.put("migrate", BackfillSettings.defaults());
+        migrates.put("migrate-workers", parallel);
+        migrates.put("migrate-copy", parallel.withWriteMethod(BackfillSettings.WriteMethod.COPY));
+        for (Map.Entry<String, BackfillSettings> m : migrates.entrySet()) {
+            if (!plan.has(m.getKey())) {
+                continue;
+            }
+            String label = m.getKey();
+            BackfillSettings settings = m.getValue();
+            boolean check = !checked && (plan.has("verify") || plan.has("rerun"));
+            checked |= check;
+            String db = copy("bench_migrate");
+            Path verifyBaseline = Files.createTempFile("tasks-as-jobs-bench", ".jsonl");
+            try (Connection c = connect(db)) {
+                expand(c);
+                Verifier verifier = new Verifier(c, new SnakeYamlDecoder(), InheritPolicy.ALL);
+                if (check && plan.has("verify")) {
+                    verifier.recordBaseline(verifyBaseline, null, db);
                 }
-                return 0;
-            }));
-            say("migrate again (nothing left to do)...");
-            figures.add(measure("rerun", () -> backfill(c).backfill().migrated()));
-        } finally {
-            Files.deleteIfExists(verifyBaseline);
+                say("%s (%d worker%s, %s): the backfill...", label, settings.workers(), settings.workers() == 1 ? "" : "s",
+                        settings.writeMethod().name().toLowerCase(java.util.Locale.ROOT));
+                figures.add(measure(label, settings.workers(), () -> backfill(c, db, settings).backfill().migrated()));
+                if (check && plan.has("verify")) {
+                    say("verify...");
+                    figures.add(measure("verify", 1, () -> {
+                        VerificationReport report = verifier.verify(verifyBaseline, null, db);
+                        if (!report.passed()) {
+                            throw new IllegalStateException("verify found differences after the benchmark's migrate");
+                        }
+                        return 0;
+                    }));
+                }
+                if (check && plan.has("rerun")) {
+                    say("migrate again (nothing left to do)...");
+                    figures.add(measure("rerun", settings.workers(), () -> backfill(c, db, settings).backfill().migrated()));
+                }
+            } finally {
+                Files.deleteIfExists(verifyBaseline);
+            }
+            drop(db);
         }
-        drop(migrated);
 
-        String deferred = copy("bench_migrate_deferred");
-        try (Connection c = connect(deferred)) {
-            expand(c);
-            say("migrate --defer-indexes: drop, backfill, rebuild...");
-            AtomicReference<Duration> rebuild = new AtomicReference<>(Duration.ZERO);
-            Figures f = measure("migrate-deferred", () -> {
-                Migrator.Outcome outcome = new Migrator(c, BackfillListener.NONE).migrate(backfillOptions()
-                        .withDeferredIndexes(DeferredIndexes.DEFAULT_MAINTENANCE_WORK_MEM));
-                rebuild.set(outcome.indexRebuild());
-                return outcome.backfill().migrated();
-            });
-            figures.add(f.withIndexRebuild(rebuild.get().toNanos() / 1e9));
+        if (plan.has("migrate-deferred")) {
+            String deferred = copy("bench_migrate_deferred");
+            try (Connection c = connect(deferred)) {
+                expand(c);
+                say("migrate-deferred (--defer-indexes, %d workers): drop, backfill, rebuild...", plan.workers());
+                AtomicReference<Duration> rebuild = new AtomicReference<>(Duration.ZERO);
+                Figures f = measure("migrate-deferred", plan.workers(), () -> {
+                    Migrator.Outcome outcome = new Migrator(c, () -> connect(deferred), BackfillListener.NONE)
+                            .migrate(new Migrator.Options(List.of(Phase.BACKFILL), parallel, false)
+                                    .withDeferredIndexes(DeferredIndexes.DEFAULT_MAINTENANCE_WORK_MEM));
+                    rebuild.set(outcome.indexRebuild());
+                    return outcome.backfill().migrated();
+                });
+                figures.add(f.withIndexRebuild(rebuild.get().toNanos() / 1e9));
+            }
+            drop(deferred);
         }
-        drop(deferred);
         return figures;
     }
 
-    private Migrator.Outcome backfill(Connection c) throws Exception {
-        return new Migrator(c, BackfillListener.NONE).migrate(backfillOptions());
-    }
-
-    private static Migrator.Options backfillOptions() {
-        return new Migrator.Options(List.of(Phase.BACKFILL), BackfillSettings.defaults(), false);
+    private Migrator.Outcome backfill(Connection c, String database, BackfillSettings settings) throws Exception {
+        return new Migrator(c, () -> connect(database), BackfillListener.NONE)
+                .migrate(new Migrator.Options(List.of(Phase.BACKFILL), settings, false));
     }
 
     private static void expand(Connection c) throws Exception {
@@ -160,14 +223,14 @@ public final class MigrationBench {
                 .migrate(new Migrator.Options(List.of(Phase.EXPAND), BackfillSettings.defaults(), false));
     }
 
-    private Figures measure(String variant, Work work) throws Exception {
+    private Figures measure(String variant, int workers, Work work) throws Exception {
         System.gc();
         heap.reset();
         double cpuBefore = cpu.seconds();
         long start = System.nanoTime();
         long rows = work.run();
         double seconds = (System.nanoTime() - start) / 1e9;
-        Figures f = new Figures(variant, seconds, rows, heap.bytes(), cpu.seconds() - cpuBefore, Double.NaN);
+        Figures f = new Figures(variant, workers, seconds, rows, heap.bytes(), cpu.seconds() - cpuBefore, Double.NaN);
         say("%s: %.1f s", variant, seconds);
         return f;
     }
@@ -188,6 +251,12 @@ public final class MigrationBench {
 
     private Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(jdbcUrl.apply(database));
+    }
+
+    /** Stops the heap sampler. */
+    @Override
+    public void close() {
+        heap.close();
     }
 
     private void say(String format, Object... args) {

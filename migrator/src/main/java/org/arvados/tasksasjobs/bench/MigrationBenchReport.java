@@ -24,11 +24,11 @@ public final class MigrationBenchReport {
 
     public void printTable(PrintWriter out) {
         out.printf(Locale.ROOT, "%,d tasks; %s%n", tasks, machine.summary());
-        out.println(String.format(Locale.ROOT, "%-16s %8s %11s %10s %11s %12s %14s %15s",
-                "variant", "wall s", "rows", "rows/s", "vs baseline", "peak heap MB", "postgres CPU s", "index rebuild s"));
+        out.println(String.format(Locale.ROOT, "%-16s %7s %8s %11s %10s %11s %12s %14s %15s",
+                "variant", "workers", "wall s", "rows", "rows/s", "vs baseline", "peak heap MB", "postgres CPU s", "index rebuild s"));
         for (MigrationBench.Figures f : figures) {
-            out.println(String.format(Locale.ROOT, "%-16s %8.1f %,11d %10s %11s %12.0f %14s %15s",
-                    f.variant(), f.seconds(), f.rows(),
+            out.println(String.format(Locale.ROOT, "%-16s %7d %8.1f %,11d %10s %11s %12.0f %14s %15s",
+                    f.variant(), f.workers(), f.seconds(), f.rows(),
                     Double.isNaN(f.rowsPerSecond()) || f.rows() == 0 ? "" : String.format(Locale.ROOT, "%,.0f", f.rowsPerSecond()),
                     String.format(Locale.ROOT, "%.2f", f.seconds() / baselineSeconds()),
                     f.peakHeapBytes() / (1024.0 * 1024), Double.isNaN(f.postgresCpuSeconds()) ? "n/a"
@@ -46,6 +46,7 @@ public final class MigrationBenchReport {
         for (MigrationBench.Figures f : figures) {
             ObjectNode r = results.addObject();
             r.put("variant", f.variant());
+            r.put("workers", f.workers());
             r.put("seconds", round(f.seconds()));
             r.put("rows", f.rows());
             if (f.rows() > 0) {

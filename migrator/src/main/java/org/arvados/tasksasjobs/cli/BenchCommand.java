@@ -47,6 +47,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON to FILE")
     Path json;
 
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "2",
+            description = "workers of the parallel variants (default: ${DEFAULT-VALUE})")
+    int workers;
+
+    @Option(names = "--variants", split = ",", paramLabel = "VARIANT",
+            description = "which to run, comma-separated (default: all): baseline, migrate, migrate-workers, migrate-copy,"
+                    + " verify, rerun, migrate-deferred; verify and rerun run on the first migrate variant's copy")
+    List<String> variants;
+
     @Override
     public Integer call() throws Exception {
         if (tasks < tasksPerJob || tasksPerJob < 1) {
@@ -60,12 +69,22 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw MigratorException.usage(e.getMessage());
         }
+        MigrationBench.Plan plan;
+        try {
+            plan = variants == null ? MigrationBench.Plan.all(workers)
+                    : new MigrationBench.Plan(new java.util.HashSet<>(variants.stream().map(String::trim).toList()), workers);
+        } catch (IllegalArgumentException e) {
+            throw MigratorException.usage(e.getMessage());
+        }
         err.println("bench: starting an embedded PostgreSQL...");
         err.flush();
         try (EmbeddedDatabase server = EmbeddedDatabase.start(dataDir)) {
-            MigrationBench bench = new MigrationBench(server::jdbcUrl, new PostgresCpu(server.dataDirectory()), err);
-            SeedSummary seeded = bench.seed(seed);
-            List<MigrationBench.Figures> figures = bench.run();
+            SeedSummary seeded;
+            List<MigrationBench.Figures> figures;
+            try (MigrationBench bench = new MigrationBench(server::jdbcUrl, new PostgresCpu(server.dataDirectory()), err)) {
+                seeded = bench.seed(seed);
+                figures = bench.run(plan);
+            }
             Machine machine;
             try (Connection c = DriverManager.getConnection(server.jdbcUrl())) {
                 machine = Machine.describe(c);
