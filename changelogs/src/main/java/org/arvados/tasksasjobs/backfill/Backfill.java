@@ -197,20 +197,6 @@ public final class Backfill {
         };
     }
 
-    /** The configured pause, taken outside any transaction: the connection holds no row or table lock meanwhile. */
-    private void pauseBetweenBatches() {
-        if (settings.pause().isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(settings.pause().toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MigrationRefusedException("the backfill was interrupted between two batches; committed batches are kept,"
-                    + " run again to resume");
-        }
-    }
-
     /**
      * The online phase: applies the job_tasks writes captured since the walk began (or since the last drain), up to
      * the newest one captured when the drain begins, so it ends under any write load; one transaction per batch of
@@ -236,7 +222,7 @@ public final class Backfill {
         long batches = 0;
         while (true) {
             if (batches > 0) {
-                pauseBetweenBatches();
+                BatchPause.take(settings.pause());
             }
             ChangeDrain.Applied batch = drain.applyBatch(upTo, gate);
             connection.commit();

@@ -74,7 +74,7 @@ final class RangeWalker {
                 if (next.isEmpty() || tally.stopped()) {
                     return;
                 }
-                pause();
+                BatchPause.take(settings.pause());
                 cycleStart = System.nanoTime();
                 batch = next;
             }
@@ -100,20 +100,6 @@ final class RangeWalker {
                 throw r;
             }
             throw new IllegalStateException("mapping a batch failed: " + e.getCause(), e.getCause());
-        }
-    }
-
-    /** The configured pause, taken outside any transaction: the connection holds no row or table lock meanwhile. */
-    private void pause() {
-        if (settings.pause().isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(settings.pause().toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MigrationRefusedException("the backfill was interrupted between two batches; committed batches are kept,"
-                    + " run again to resume");
         }
     }
 }

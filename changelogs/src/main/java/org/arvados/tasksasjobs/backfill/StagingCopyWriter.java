@@ -1,8 +1,6 @@
 package org.arvados.tasksasjobs.backfill;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -85,22 +83,11 @@ final class StagingCopyWriter implements BatchWriter {
         String selected = COLUMNS.stream().map(c -> "s." + c.name()).collect(Collectors.joining(", "));
         // A temporary table is never scanned in parallel nor by a synchronized scan, so rows reach jobs in list
         // order, as from unnest: the same ids, and the same job_tasks_id_seq values for tasks the trigger numbers.
-        this.insert = hasLegacyTaskId(connection)
+        this.insert = TaskLikeJobWriter.hasLegacyTaskId(connection, "jobs")
                 ? "INSERT INTO jobs (" + names + ", legacy_task_id) SELECT " + selected
                         + ", (SELECT t.id FROM job_tasks t WHERE t.uuid = s.legacy_task_uuid) FROM " + STAGING
                         + " s ON CONFLICT DO NOTHING"
                 : "INSERT INTO jobs (" + names + ") SELECT " + selected + " FROM " + STAGING + " s ON CONFLICT DO NOTHING";
-    }
-
-    /** Whether jobs has legacy_task_id (added by a later expand changeSet), as {@link TaskLikeJobWriter} checks it. */
-    private static boolean hasLegacyTaskId(Connection connection) {
-        try (PreparedStatement st = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_attribute"
-                + " WHERE attrelid = to_regclass('jobs') AND attname = 'legacy_task_id' AND attnum > 0 AND NOT attisdropped)");
-             ResultSet rs = st.executeQuery()) {
-            return rs.next() && rs.getBoolean(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the columns of jobs: " + e.getMessage(), e);
-        }
     }
 
     @Override

@@ -66,7 +66,7 @@ final class TaskLikeJobWriter implements BatchWriter {
             + " task_output)";
 
     /** Whether {@code table} has jobs.legacy_task_id (added by a later expand changeSet; the plan's copy may lack it). */
-    private static boolean hasLegacyTaskId(Connection connection, String table) {
+    static boolean hasLegacyTaskId(Connection connection, String table) {
         try (PreparedStatement st = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_attribute"
                 + " WHERE attrelid = to_regclass(?) AND attname = 'legacy_task_id' AND attnum > 0 AND NOT attisdropped)")) {
             st.setString(1, table);

@@ -49,6 +49,9 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     MigrateCommand.MigrationOptions migration;
 
+    @Mixin
+    MigrateCommand.RunOptions run;
+
     @Override
     public Integer call() throws Exception {
         if (tasks < 1 || tasksPerJob < 1) {
@@ -75,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
                             .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + ")");
             out.flush();
 
-            Migrator.Options options = migration.options();
+            Migrator.Options options = migration.options(run);
             Verifier verifier = new Verifier(c, new SnakeYamlDecoder(), options.settings().inheritPolicy());
             Path baseline = Files.createTempFile("tasks-as-jobs-demo-baseline", ".jsonl");
             try {

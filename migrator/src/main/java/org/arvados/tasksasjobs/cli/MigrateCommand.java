@@ -41,6 +41,9 @@ final class MigrateCommand implements Callable<Integer> {
     @Mixin
     MigrationOptions migration;
 
+    @Mixin
+    RunOptions run;
+
     @Option(names = "--json", description = "Print a machine-readable summary on standard output.")
     boolean json;
 
@@ -79,7 +82,7 @@ final class MigrateCommand implements Callable<Integer> {
             throw MigratorException.usage("--maintenance-work-mem goes with --defer-indexes");
         }
         try (DatabaseTarget target = connection.open("tasks-as-jobs migrate"); Connection c = target.connect()) {
-            Migrator.Options options = migration.options();
+            Migrator.Options options = migration.options(run);
             if (deferIndexes) {
                 try {
                     options = options.withDeferredIndexes(maintenanceWorkMem);
@@ -143,12 +146,6 @@ final class MigrateCommand implements Callable<Integer> {
                         + " about one second each (default: ${DEFAULT-VALUE}).")
         String batchSize;
 
-        @Option(names = {"-j", "--workers"}, paramLabel = "N", defaultValue = "1",
-                description = "Backfill over N connections at once, each over its own range of task ids (like"
-                        + " pg_restore --jobs). Up to the database server's cores speeds the backfill up about N times;"
-                        + " a killed run resumes every range, with any N (default: ${DEFAULT-VALUE}).")
-        int workers;
-
         @Option(names = "--inherit-policy", paramLabel = "FILE",
                 description = "JSON file {\"script\": [\"key\", ...]} narrowing which parent script_parameters a"
                         + " script's tasks inherit (default: every key).")
@@ -157,30 +154,30 @@ final class MigrateCommand implements Callable<Integer> {
         @Option(names = "--strict", description = "Fail on the first task that would be quarantined instead of quarantining it.")
         boolean strict;
 
-        @Option(names = "--release-stale-lock",
-                description = "Clear a Liquibase changelog lock left by a killed run (only when no migrator is running).")
-        boolean releaseStaleLock;
+        /** The phases asked for. */
+        List<Phase> phases() {
+            try {
+                return phases.stream().map(String::trim).map(Phase::fromContext).distinct().toList();
+            } catch (IllegalArgumentException e) {
+                throw new MigratorException(e.getMessage(), ExitCode.USAGE);
+            }
+        }
 
-        @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationText.class,
-                description = "Give up (resumably) when a DDL or batch statement waits this long for a table lock, so"
-                        + " crunch is never queued behind the migrator: 500ms, 5s, 2min; 0 waits forever"
-                        + " (default: ${DEFAULT-VALUE}).")
-        Duration lockTimeout;
-
-        @Option(names = "--pause", paramLabel = "DURATION", defaultValue = "0", converter = DurationText.class,
-                description = "Wait this long between two backfill batches, to leave a busy database its I/O:"
-                        + " 200ms, 1s (a bare number is milliseconds; default: ${DEFAULT-VALUE}).")
-        Duration pause;
-
-        Migrator.Options options() {
-            List<Phase> parsed;
-            BackfillSettings settings;
+        /** How the backfill maps and batches, without what only a run needs ({@link RunOptions}). */
+        BackfillSettings settings() {
             InheritPolicy policy = InheritPolicyFile.read(inheritPolicy);
             try {
-                parsed = phases.stream().map(String::trim).map(Phase::fromContext).distinct().toList();
-                settings = batchSizing(BackfillSettings.defaults()).withStrict(strict).withInheritPolicy(policy)
-                        .withPause(pause).withWorkers(workers);
-                return new Migrator.Options(parsed, settings, releaseStaleLock, lockTimeout);
+                return batchSizing(BackfillSettings.defaults()).withStrict(strict).withInheritPolicy(policy);
+            } catch (IllegalArgumentException e) {
+                throw new MigratorException(e.getMessage(), ExitCode.USAGE);
+            }
+        }
+
+        /** What a migrate runs, with how: {@code run}'s workers, pause, lock timeout. */
+        Migrator.Options options(RunOptions run) {
+            try {
+                BackfillSettings settings = settings().withPause(run.pause).withWorkers(run.workers);
+                return new Migrator.Options(phases(), settings, run.releaseStaleLock, run.lockTimeout);
             } catch (IllegalArgumentException e) {
                 throw new MigratorException(e.getMessage(), ExitCode.USAGE);
             }
@@ -206,5 +203,30 @@ final class MigrateCommand implements Callable<Integer> {
                 throw new MigratorException(e.getMessage(), ExitCode.USAGE);
             }
         }
+    }
+
+    /** The options of a migrating run (migrate, demo), which plan has no use for. */
+    static final class RunOptions {
+
+        @Option(names = {"-j", "--workers"}, paramLabel = "N", defaultValue = "1",
+                description = "Backfill over N connections at once, each over its own range of task ids (like"
+                        + " pg_restore --jobs). Up to the database server's cores speeds the backfill up about N times;"
+                        + " a killed run resumes every range, with any N (default: ${DEFAULT-VALUE}).")
+        int workers;
+
+        @Option(names = "--release-stale-lock",
+                description = "Clear a Liquibase changelog lock left by a killed run (only when no migrator is running).")
+        boolean releaseStaleLock;
+
+        @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationText.class,
+                description = "Give up (resumably) when a DDL or batch statement waits this long for a table lock, so"
+                        + " crunch is never queued behind the migrator: 500ms, 5s, 2min; 0 waits forever"
+                        + " (default: ${DEFAULT-VALUE}).")
+        Duration lockTimeout;
+
+        @Option(names = "--pause", paramLabel = "DURATION", defaultValue = "0", converter = DurationText.class,
+                description = "Wait this long between two backfill batches, to leave a busy database its I/O:"
+                        + " 200ms, 1s (a bare number is milliseconds; default: ${DEFAULT-VALUE}).")
+        Duration pause;
     }
 }

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.arvados.tasksasjobs.backfill.BackfillSettings;
 import org.arvados.tasksasjobs.backfill.MigrationPlan;
 import org.arvados.tasksasjobs.backfill.MigrationRefusedException;
 import org.arvados.tasksasjobs.changelog.MigrationChangelog;
@@ -40,9 +41,9 @@ final class PlanCommand implements Callable<Integer> {
             if (why != null) {
                 throw new MigrationRefusedException(why);
             }
-            var options = migration.options();
-            MigrationPlan.Report report = new MigrationPlan(c, options.settings().mapping(), options.settings()).survey();
-            List<MigrationChangelog.PlannedChangeSet> changeSets = new MigrationChangelog(c).plan(options.phases());
+            BackfillSettings settings = migration.settings();
+            MigrationPlan.Report report = new MigrationPlan(c, settings.mapping(), settings).survey();
+            List<MigrationChangelog.PlannedChangeSet> changeSets = new MigrationChangelog(c).plan(migration.phases());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(json(target.describe(), report, changeSets));
