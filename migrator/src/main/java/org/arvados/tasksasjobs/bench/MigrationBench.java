@@ -52,17 +52,20 @@ public final class MigrationBench implements AutoCloseable {
      * What one variant did.
      *
      * @param workers             the backfill's connections (1 for the single-statement baseline and for verify)
+     * @param peakHeapBytes       the most heap in use at any moment, garbage included
+     * @param liveHeapBytes       the most heap still in use after a collection; 0 when none ran
      * @param indexRebuildSeconds the part of {@code seconds} spent rebuilding deferred indexes; NaN for a variant that
      *                            defers none
      */
-    public record Figures(String variant, int workers, double seconds, long rows, long peakHeapBytes, double postgresCpuSeconds,
+    public record Figures(String variant, int workers, double seconds, long rows, long peakHeapBytes, long liveHeapBytes,
+                          double postgresCpuSeconds,
                           double indexRebuildSeconds) {
         public double rowsPerSecond() {
             return seconds > 0 ? rows / seconds : Double.NaN;
         }
 
         Figures withIndexRebuild(double rebuildSeconds) {
-            return new Figures(variant, workers, seconds, rows, peakHeapBytes, postgresCpuSeconds, rebuildSeconds);
+            return new Figures(variant, workers, seconds, rows, peakHeapBytes, liveHeapBytes, postgresCpuSeconds, rebuildSeconds);
         }
     }
 
@@ -230,7 +233,8 @@ public final class MigrationBench implements AutoCloseable {
         long start = System.nanoTime();
         long rows = work.run();
         double seconds = (System.nanoTime() - start) / 1e9;
-        Figures f = new Figures(variant, workers, seconds, rows, heap.bytes(), cpu.seconds() - cpuBefore, Double.NaN);
+        Figures f = new Figures(variant, workers, seconds, rows, heap.bytes(), heap.liveBytes(), cpu.seconds() - cpuBefore,
+                Double.NaN);
         say("%s: %.1f s", variant, seconds);
         return f;
     }

@@ -24,14 +24,17 @@ public final class MigrationBenchReport {
 
     public void printTable(PrintWriter out) {
         out.printf(Locale.ROOT, "%,d tasks; %s%n", tasks, machine.summary());
-        out.println(String.format(Locale.ROOT, "%-16s %7s %8s %11s %10s %11s %12s %14s %15s",
-                "variant", "workers", "wall s", "rows", "rows/s", "vs baseline", "peak heap MB", "postgres CPU s", "index rebuild s"));
+        out.println(String.format(Locale.ROOT, "%-16s %7s %8s %11s %10s %11s %12s %12s %14s %15s",
+                "variant", "workers", "wall s", "rows", "rows/s", "vs baseline", "peak heap MB", "live heap MB", "postgres CPU s",
+                "index rebuild s"));
         for (MigrationBench.Figures f : figures) {
-            out.println(String.format(Locale.ROOT, "%-16s %7d %8.1f %,11d %10s %11s %12.0f %14s %15s",
+            out.println(String.format(Locale.ROOT, "%-16s %7d %8.1f %,11d %10s %11s %12.0f %12s %14s %15s",
                     f.variant(), f.workers(), f.seconds(), f.rows(),
                     Double.isNaN(f.rowsPerSecond()) || f.rows() == 0 ? "" : String.format(Locale.ROOT, "%,.0f", f.rowsPerSecond()),
                     String.format(Locale.ROOT, "%.2f", f.seconds() / baselineSeconds()),
-                    f.peakHeapBytes() / (1024.0 * 1024), Double.isNaN(f.postgresCpuSeconds()) ? "n/a"
+                    f.peakHeapBytes() / (1024.0 * 1024),
+                    f.liveHeapBytes() == 0 ? "" : String.format(Locale.ROOT, "%.0f", f.liveHeapBytes() / (1024.0 * 1024)),
+                    Double.isNaN(f.postgresCpuSeconds()) ? "n/a"
                             : String.format(Locale.ROOT, "%.1f", f.postgresCpuSeconds()),
                     Double.isNaN(f.indexRebuildSeconds()) ? "" : String.format(Locale.ROOT, "%.1f", f.indexRebuildSeconds())));
         }
@@ -54,6 +57,9 @@ public final class MigrationBenchReport {
             }
             r.put("ratio_to_baseline", round(f.seconds() / baselineSeconds()));
             r.put("peak_heap_bytes", f.peakHeapBytes());
+            if (f.liveHeapBytes() > 0) {
+                r.put("live_heap_bytes", f.liveHeapBytes());
+            }
             if (!Double.isNaN(f.postgresCpuSeconds())) {
                 r.put("postgres_cpu_seconds", round(f.postgresCpuSeconds()));
             }
