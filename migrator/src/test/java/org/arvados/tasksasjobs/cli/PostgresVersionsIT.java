@@ -62,7 +62,7 @@ class PostgresVersionsIT {
             assertEquals(ExitCode.OK, seed.exitCode(), seed.err());
             Cli.Run record = run("verify", "--verbose", "--url", url, "--record-baseline", baseline.toString());
             assertEquals(ExitCode.OK, record.exitCode(), record.err());
-            Cli.Run migrate = run("migrate", "--verbose", "--url", url, "--phases", "expand,online,backfill");
+            Cli.Run migrate = run("migrate", "--verbose", "--url", url, "--phases", "expand,online,backfill", "--workers", "2");
             assertEquals(ExitCode.OK, migrate.exitCode(), migrate.err());
             Cli.Run verify = run("verify", "--verbose", "--url", url, "--baseline", baseline.toString());
             assertEquals(ExitCode.OK, verify.exitCode(), verify.out() + verify.err());
@@ -72,10 +72,10 @@ class PostgresVersionsIT {
             assertEquals(ExitCode.OK, verifyContracted.exitCode(), verifyContracted.out() + verifyContracted.err());
             Cli.Run rollback = run("rollback", "--verbose", "--url", url);
             assertEquals(ExitCode.OK, rollback.exitCode(), rollback.err());
-            Cli.Run again = run("migrate", "--verbose", "--url", url);
+            Cli.Run again = run("migrate", "--verbose", "--url", url, "--workers", "2");
             assertEquals(ExitCode.OK, again.exitCode(), again.err());
         }
-        System.out.printf("PostgreSQL %s: seed, baseline, migrate, verify, contract, verify, rollback, migrate in %.1f s%n",
+        System.out.printf("PostgreSQL %s: seed, baseline, migrate (2 workers), verify, contract, verify, rollback, migrate in %.1f s%n",
                 version(jar), (System.nanoTime() - start) / 1e9);
     }
 
