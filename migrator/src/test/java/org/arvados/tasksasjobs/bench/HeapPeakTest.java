@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 import org.junit.jupiter.api.Test;
 
 /** The live figure is what survives a collection: held data counts, garbage does not. */
@@ -19,35 +20,44 @@ class HeapPeakTest {
     private static final int MIB = 1024 * 1024;
 
     @Test
-    void liveHeapCountsWhatSurvivesACollection() throws Exception {
+    void liveHeapCountsWhatSurvivesACollectionNotGarbage() throws Exception {
         try (HeapPeak heap = new HeapPeak()) {
+            collectAndWaitForNotification(); // earlier tests' old garbage would count after every young collection
             heap.reset();
-            byte[][] held = new byte[48][];
+            long checksum = 0;
+            for (int i = 0; i < 128; i++) {
+                byte[] garbage = new byte[MIB]; // dead at once: young collections leave it behind
+                garbage[i] = 1;
+                checksum += garbage[i];
+            }
+            collectAndWaitForNotification();
+            long afterGarbage = heap.liveBytes();
+
+            heap.reset();
+            byte[][] held = new byte[128][];
             for (int i = 0; i < held.length; i++) {
                 held[i] = new byte[MIB];
             }
             collectAndWaitForNotification();
+            long afterHeld = heap.liveBytes();
 
-            long live = heap.liveBytes();
-            assertTrue(live >= 48L * MIB, "48 MiB held through the collection, live " + live);
-            assertTrue(heap.bytes() >= 48L * MIB, "the peak saw them too: " + heap.bytes());
-            assertTrue(held[47].length == MIB);
-
-            held = null;
-            heap.reset();
-            collectAndWaitForNotification();
-            assertTrue(heap.liveBytes() < live - 32L * MIB, "released, so no longer live: " + heap.liveBytes());
+            assertTrue(checksum == 128 && held[127].length == MIB);
+            assertTrue(afterHeld >= 128L * MIB, "128 MiB held through the collection, live " + afterHeld);
+            assertTrue(heap.bytes() >= 128L * MIB, "the peak saw them too: " + heap.bytes());
+            assertTrue(afterGarbage < afterHeld - 64L * MIB,
+                    "128 MiB of garbage is not live: " + afterGarbage + " against " + afterHeld + " held");
         }
     }
 
     /**
-     * A collection, then the moment its notification has reached every listener registered before ours (one
-     * emitter tells its listeners in turn), HeapPeak's among them.
+     * A full collection (System.gc), then the moment its notification has reached every listener registered before
+     * ours (one emitter tells its listeners in turn), HeapPeak's among them.
      */
     private static void collectAndWaitForNotification() throws InterruptedException {
         CountDownLatch told = new CountDownLatch(1);
         NotificationListener listener = (n, handback) -> {
-            if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+            if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())
+                    && "System.gc()".equals(GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData()).getGcCause())) {
                 told.countDown();
             }
         };
