@@ -177,7 +177,7 @@ final class MigrateCommand implements Callable<Integer> {
         Migrator.Options options(RunOptions run) {
             try {
                 BackfillSettings settings = settings().withPause(run.pause).withWorkers(run.workers);
-                return new Migrator.Options(phases(), settings, run.releaseStaleLock, run.lockTimeout);
+                return new Migrator.Options(phases(), settings, run.locks.releaseStaleLock, run.locks.lockTimeout);
             } catch (IllegalArgumentException e) {
                 throw new MigratorException(e.getMessage(), ExitCode.USAGE);
             }
@@ -214,15 +214,8 @@ final class MigrateCommand implements Callable<Integer> {
                         + " a killed run resumes every range, with any N (default: ${DEFAULT-VALUE}).")
         int workers;
 
-        @Option(names = "--release-stale-lock",
-                description = "Clear a Liquibase changelog lock left by a killed run (only when no migrator is running).")
-        boolean releaseStaleLock;
-
-        @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationText.class,
-                description = "Give up (resumably) when a DDL or batch statement waits this long for a table lock, so"
-                        + " crunch is never queued behind the migrator: 500ms, 5s, 2min; 0 waits forever"
-                        + " (default: ${DEFAULT-VALUE}).")
-        Duration lockTimeout;
+        @Mixin
+        LockOptions locks;
 
         @Option(names = "--pause", paramLabel = "DURATION", defaultValue = "0", converter = DurationText.class,
                 description = "Wait this long between two backfill batches, to leave a busy database its I/O:"

@@ -2,7 +2,6 @@ package org.arvados.tasksasjobs.cli;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.arvados.tasksasjobs.backfill.BackfillListener;
 import org.arvados.tasksasjobs.migration.Migrator;
@@ -26,20 +25,14 @@ final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Also delete task-like jobs that have no job_tasks row.")
     boolean force;
 
-    @Option(names = "--release-stale-lock",
-            description = "Clear a Liquibase changelog lock left by a killed run (only when no migrator is running).")
-    boolean releaseStaleLock;
-
-    @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationText.class,
-            description = "Give up (resumably) when a statement waits this long for a table lock; 0 waits forever"
-                    + " (default: ${DEFAULT-VALUE}).")
-    Duration lockTimeout;
+    @Mixin
+    LockOptions locks;
 
     @Override
     public Integer call() throws Exception {
         long start = System.nanoTime();
         try (DatabaseTarget target = connection.open("tasks-as-jobs rollback"); Connection c = target.connect()) {
-            new Migrator(c, BackfillListener.NONE).rollback(force, releaseStaleLock, lockTimeout);
+            new Migrator(c, BackfillListener.NONE).rollback(force, locks.releaseStaleLock, locks.lockTimeout);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("rolled back %s to before tasks-as-jobs in %s%n", target.describe(),
                     MigrationSummary.seconds((System.nanoTime() - start) / 1_000_000));
