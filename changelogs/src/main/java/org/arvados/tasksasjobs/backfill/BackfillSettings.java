@@ -21,23 +21,14 @@ import org.arvados.tasksasjobs.yaml.SnakeYamlDecoder;
  * @param strict         fail on the first row that would be quarantined instead of quarantining it
  * @param pause          how long to wait between two batches (zero: none), so a busy cluster gets its I/O back
  * @param workers        connections writing at once, each over its own range of job_tasks ids
- * @param writeMethod    how a batch reaches the jobs table
  */
 public record BackfillSettings(int batchSize, boolean tuneBatchSize, long maxBatchBytes, InheritPolicy inheritPolicy,
-                               boolean strict, Duration pause, int workers, WriteMethod writeMethod) {
+                               boolean strict, Duration pause, int workers) {
 
     public static final int DEFAULT_BATCH_SIZE = 2000;
     public static final long DEFAULT_MAX_BATCH_BYTES = 32L * 1024 * 1024;
     public static final Duration MAX_PAUSE = Duration.ofHours(1);
     public static final int MAX_WORKERS = 32;
-
-    /** How the backfill writes a batch of task-like jobs; both are measured by {@code bench}. */
-    public enum WriteMethod {
-        /** One {@code INSERT ... SELECT FROM unnest(array parameters)} per batch. */
-        UNNEST,
-        /** {@code COPY} into a temporary staging table, then one {@code INSERT ... SELECT} from it. */
-        COPY
-    }
 
     public BackfillSettings {
         if (batchSize < 1 || batchSize > BatchSizer.MAX) {
@@ -56,15 +47,12 @@ public record BackfillSettings(int batchSize, boolean tuneBatchSize, long maxBat
         if (workers < 1 || workers > MAX_WORKERS) {
             throw new IllegalArgumentException("workers must be between 1 and " + MAX_WORKERS + ", not " + workers);
         }
-        if (writeMethod == null) {
-            throw new IllegalArgumentException("write method must be given");
-        }
     }
 
-    /** One worker, batches tuned from their timings, written by unnest. */
+    /** One worker, batches tuned from their timings. */
     public static BackfillSettings defaults() {
         return new BackfillSettings(DEFAULT_BATCH_SIZE, true, DEFAULT_MAX_BATCH_BYTES, InheritPolicy.ALL, false, Duration.ZERO,
-                1, WriteMethod.UNNEST);
+                1);
     }
 
     /** The mapping for rows read from a database: YAML-era rows decoded, fresh uuids from a secure random source. */
@@ -75,34 +63,30 @@ public record BackfillSettings(int batchSize, boolean tuneBatchSize, long maxBat
 
     /** Every batch exactly {@code size} rows (or fewer, at the end or past the byte limit): no tuning. */
     public BackfillSettings withBatchSize(int size) {
-        return new BackfillSettings(size, false, maxBatchBytes, inheritPolicy, strict, pause, workers, writeMethod);
+        return new BackfillSettings(size, false, maxBatchBytes, inheritPolicy, strict, pause, workers);
     }
 
     /** Batches tuned from their timings, the first one {@code firstSize} rows. */
     public BackfillSettings withTunedBatchSize(int firstSize) {
-        return new BackfillSettings(firstSize, true, maxBatchBytes, inheritPolicy, strict, pause, workers, writeMethod);
+        return new BackfillSettings(firstSize, true, maxBatchBytes, inheritPolicy, strict, pause, workers);
     }
 
     public BackfillSettings withInheritPolicy(InheritPolicy policy) {
-        return new BackfillSettings(batchSize, tuneBatchSize, maxBatchBytes, policy, strict, pause, workers, writeMethod);
+        return new BackfillSettings(batchSize, tuneBatchSize, maxBatchBytes, policy, strict, pause, workers);
     }
 
     public BackfillSettings withStrict(boolean value) {
-        return new BackfillSettings(batchSize, tuneBatchSize, maxBatchBytes, inheritPolicy, value, pause, workers, writeMethod);
+        return new BackfillSettings(batchSize, tuneBatchSize, maxBatchBytes, inheritPolicy, value, pause, workers);
     }
 
     /** Waits this long between two batches. */
     public BackfillSettings withPause(Duration value) {
-        return new BackfillSettings(batchSize, tuneBatchSize, maxBatchBytes, inheritPolicy, strict, value, workers, writeMethod);
+        return new BackfillSettings(batchSize, tuneBatchSize, maxBatchBytes, inheritPolicy, strict, value, workers);
     }
 
     /** Writes over {@code count} connections at once. */
     public BackfillSettings withWorkers(int count) {
-        return new BackfillSettings(batchSize, tuneBatchSize, maxBatchBytes, inheritPolicy, strict, pause, count, writeMethod);
-    }
-
-    public BackfillSettings withWriteMethod(WriteMethod method) {
-        return new BackfillSettings(batchSize, tuneBatchSize, maxBatchBytes, inheritPolicy, strict, pause, workers, method);
+        return new BackfillSettings(batchSize, tuneBatchSize, maxBatchBytes, inheritPolicy, strict, pause, count);
     }
 
     /** What one worker may read into one batch: the byte budget split over the workers and the batches each holds. */

@@ -23,7 +23,7 @@ final class RangeWalker {
     private final Executor mapper;
     private final TaskBatchReader reader;
     private final BatchMapper batchMapper;
-    private final BatchWriter writer;
+    private final TaskLikeJobWriter writer;
     private final QuarantineWriter quarantine;
     private final Checkpoints checkpoints;
     private final Function<QuarantineWriter.Entry, RuntimeException> strictRefusal;
@@ -37,8 +37,7 @@ final class RangeWalker {
         this.batchMapper = batchMapper;
         this.strictRefusal = strictRefusal;
         this.reader = new TaskBatchReader(connection, BatchSizer.MAX, settings.maxBatchBytesPerWorker());
-        this.writer = settings.writeMethod() == BackfillSettings.WriteMethod.COPY
-                ? new StagingCopyWriter(connection) : new TaskLikeJobWriter(connection);
+        this.writer = new TaskLikeJobWriter(connection);
         this.quarantine = new QuarantineWriter(connection);
         this.checkpoints = new Checkpoints(connection);
     }

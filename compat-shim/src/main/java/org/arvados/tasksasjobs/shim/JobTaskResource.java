@@ -14,7 +14,7 @@ import org.arvados.tasksasjobs.mapping.YamlDecoder;
 
 /**
  * A task-like job as the old API showed the task it stands for: an {@code arvados#jobTask} object,
- * and lists of them as {@code arvados#jobTaskList} (ARVADOS.md §7).
+ * and lists of them as {@code arvados#jobTaskList} (docs/arvados.md §7).
  *
  * <p>The task's values come from {@link TaskJobMapping#toTaskRow}, so success follows the job's
  * state exactly as the reverse mapping (and the verifier's round trip) defines it; nothing is

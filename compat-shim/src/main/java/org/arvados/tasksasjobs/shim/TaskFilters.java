@@ -9,7 +9,7 @@ import org.arvados.tasksasjobs.shim.AttributeFilters.Type;
 
 /**
  * The {@code filters}, {@code order} and {@code select} of a job_tasks list, translated to
- * conditions, sort keys and columns of {@code jobs} (DESIGN.md "The contract"): the task attribute
+ * conditions, sort keys and columns of {@code jobs} (docs/architecture.md "The contract"): the task attribute
  * {@code job_uuid} is the column {@code parent_job_uuid}, and so on. Output is values
  * ({@link JobFilter}, {@link JobOrder}, column names), never SQL text. The caller adds the
  * condition that makes a row a task-like job ({@code parent_job_uuid IS NOT NULL}).

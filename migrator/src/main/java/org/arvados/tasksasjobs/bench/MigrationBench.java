@@ -37,7 +37,6 @@ import org.arvados.tasksasjobs.yaml.SnakeYamlDecoder;
  *   <li>{@code migrate}: the backfill (exact mapping, batched, resumable), every index of the real schema maintained,
  *       one worker;</li>
  *   <li>{@code migrate-workers}: the same with {@code --workers N};</li>
- *   <li>{@code migrate-copy}: the same with each batch written by COPY into a staging table instead of unnest;</li>
  *   <li>{@code verify}: the verifier on the migrated copy (its baseline recorded, untimed, before migrating);</li>
  *   <li>{@code rerun}: migrate again on the finished copy (nothing to do);</li>
  *   <li>{@code migrate-deferred}: the backfill with {@code --defer-indexes --workers N} on a copy of its own: the search and
@@ -137,7 +136,7 @@ public final class MigrationBench implements AutoCloseable {
     }
 
     /** Every variant, in the order they run. */
-    public static final List<String> VARIANTS = List.of("baseline", "migrate", "migrate-workers", "migrate-copy", "verify",
+    public static final List<String> VARIANTS = List.of("baseline", "migrate", "migrate-workers", "verify",
             "rerun", "migrate-deferred");
 
     /** The chosen variants in turn, on fresh copies of the seeded database. */
@@ -156,7 +155,6 @@ public final class MigrationBench implements AutoCloseable {
         Map<String, BackfillSettings> migrates = new LinkedHashMap<>();
         migrates.put("migrate", BackfillSettings.defaults());
         migrates.put("migrate-workers", parallel);
-        migrates.put("migrate-copy", parallel.withWriteMethod(BackfillSettings.WriteMethod.COPY));
         for (Map.Entry<String, BackfillSettings> m : migrates.entrySet()) {
             if (!plan.has(m.getKey())) {
                 continue;
@@ -173,8 +171,7 @@ public final class MigrationBench implements AutoCloseable {
                 if (check && plan.has("verify")) {
                     verifier.recordBaseline(verifyBaseline, null, db);
                 }
-                say("%s (%d worker%s, %s): the backfill...", label, settings.workers(), settings.workers() == 1 ? "" : "s",
-                        settings.writeMethod().name().toLowerCase(java.util.Locale.ROOT));
+                say("%s (%d worker%s): the backfill...", label, settings.workers(), settings.workers() == 1 ? "" : "s");
                 figures.add(measure(label, settings.workers(), () -> backfill(c, db, settings).backfill().migrated()));
                 if (check && plan.has("verify")) {
                     say("verify...");

@@ -52,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
     int workers;
 
     @Option(names = "--variants", split = ",", paramLabel = "VARIANT",
-            description = "which to run, comma-separated (default: all): baseline, migrate, migrate-workers, migrate-copy,"
+            description = "which to run, comma-separated (default: all): baseline, migrate, migrate-workers,"
                     + " verify, rerun, migrate-deferred; verify and rerun run on the first migrate variant's copy")
     List<String> variants;
 

@@ -1,6 +1,6 @@
 package org.arvados.tasksasjobs.cli;
 
-/** The exit codes of {@code tasks-as-jobs}, as DESIGN.md promises them to scripts. */
+/** The exit codes of {@code tasks-as-jobs}, as docs/architecture.md promises them to scripts. */
 public final class ExitCode {
 
     /** Success. */

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code reuse --probes FILE}: which existing job each submission in FILE would reuse on this database now, and the
- * rule that decided (DESIGN.md "Probes"). Reads the probes as it goes, a batch at a time, and prints one JSON line per
+ * rule that decided (docs/architecture.md "Probes"). Reads the probes as it goes, a batch at a time, and prints one JSON line per
  * probe in input order. Works before the migration and after it. Changes nothing: it reads in a read-only transaction.
  */
 @Command(name = "reuse", sortOptions = false,

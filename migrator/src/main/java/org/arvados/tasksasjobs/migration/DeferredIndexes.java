@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * The jobs indexes a maintenance-window migrate drops before its backfill and rebuilds after it: the 17-column
- * search btree and the trigram GIN index, which cost the backfill most of its time (ARVADOS.md §1).
+ * search btree and the trigram GIN index, which cost the backfill most of its time (docs/arvados.md §1).
  *
  * <p>Each definition (pg_get_indexdef) is written to {@value #TABLE} in the transaction that drops the index, so a
  * killed run never loses one; each rebuild deletes its row in the transaction of its CREATE INDEX. The table exists

@@ -8,7 +8,7 @@ import org.arvados.tasksasjobs.seed.Draws.Space;
 
 /**
  * The small fixed world a seed's jobs are drawn from: one cluster, a handful of users and API clients, the crunch
- * scripts of ARVADOS.md §6 with a few commits each, docker images, SDK versions and reference genomes; plus how Keep
+ * scripts of docs/arvados.md §6 with a few commits each, docker images, SDK versions and reference genomes; plus how Keep
  * texts (portable data hashes, block locators, manifests) look.
  */
 final class Catalog {

@@ -16,7 +16,7 @@ import org.arvados.tasksasjobs.seed.JobPlan.Times;
 import org.arvados.tasksasjobs.seed.Serialized.Format;
 
 /**
- * Decides each job of a seed (ARVADOS.md §6): created two years apart from first to last starting 2016-01-04, the
+ * Decides each job of a seed (docs/arvados.md §6): created two years apart from first to last starting 2016-01-04, the
  * oldest with only the legacy running/success flags, the newest still queued or running; about 5% resubmit an
  * earlier job identically; YAML-era jobs (before March 2017) keep about 58% of their rows in YAML.
  */

@@ -7,14 +7,14 @@ import java.util.regex.Pattern;
 import org.arvados.tasksasjobs.mapping.ParametersDigest;
 
 /**
- * The serialized-hash texts the Arvados API server wrote (ARVADOS.md §3, §4), for values made of {@code Map<String,?>}
+ * The serialized-hash texts the Arvados API server wrote (docs/arvados.md §3, §4), for values made of {@code Map<String,?>}
  * (insertion order), {@code List}, {@code String}, {@code Long} and {@code Boolean}:
  * compact JSON in insertion order (2017 on), Psych-style YAML (before), YAML holding a JSON string (a downgraded
  * server), and {@code script_parameters_digest}.
  *
  * <p>A local copy on purpose: the seed must write what the old server wrote, not what this project's mapping reads,
  * and must not depend on it. Non-ASCII is written as raw UTF-8 everywhere, never as {@code \\u} escapes (the choice
- * ARVADOS.md §4 asks to state; unverified upstream).
+ * docs/arvados.md §4 asks to state; unverified upstream).
  */
 final class Serialized {
 

@@ -16,7 +16,7 @@ import org.arvados.tasksasjobs.seed.Plants.Plant;
 import org.arvados.tasksasjobs.seed.Serialized.Format;
 
 /**
- * Writes the {@code job_tasks} rows of each job as crunch-job made them (ARVADOS.md §6): each run's sequence-0 task
+ * Writes the {@code job_tasks} rows of each job as crunch-job made them (docs/arvados.md §6): each run's sequence-0 task
  * (qsequence 0, parameters {@code {}}), the level-1 tasks the last one created, one per input file, level-2 tasks
  * created by level-1 tasks, all in creation order with qsequence from one global counter; then the dirt the job hosts.
  */

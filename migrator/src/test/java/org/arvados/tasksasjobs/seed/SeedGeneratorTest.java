@@ -325,7 +325,7 @@ class SeedGeneratorTest {
         return q;
     }
 
-    /** Reads a serialized hash the way the Rails model did (ARVADOS.md §3); fails on anything else. */
+    /** Reads a serialized hash the way the Rails model did (docs/arvados.md §3); fails on anything else. */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> load(String text) throws Exception {
         if (text == null) {

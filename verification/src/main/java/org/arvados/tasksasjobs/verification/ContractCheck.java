@@ -5,11 +5,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import org.arvados.tasksasjobs.mapping.JobColumn;
 import org.arvados.tasksasjobs.mapping.InheritPolicy;
 
 /**
- * Every task-like job holds what DESIGN.md's contract says task T of parent job P becomes, column by column, written
+ * Every task-like job holds what the contract of docs/architecture.md says task T of parent job P becomes, column by column, written
  * out in SQL independently of the Java mapping (the backfill uses that mapping; checking it against itself would
  * prove nothing). Each task-like job is judged with its job_tasks row and its parent; a row that breaks a rule is
  * named with the first column that breaks, what it holds and what the contract expects.
@@ -238,51 +241,57 @@ public final class ContractCheck {
         rules.add(new Rule("uuid", "j.uuid ~ '" + JOB_UUID_PATTERN + "' AND (j.uuid = d.derived"
                 + " OR " + (lookups ? "x.other" : "true") + ")",
                 "j.uuid", "d.derived", "or a fresh uuid when another job holds that one"));
-        for (String column : List.of("owner_uuid", "modified_by_client_uuid", "modified_by_user_uuid", "modified_at",
-                "created_at", "updated_at", "started_at", "finished_at")) {
-            rules.add(Rule.same(column, "t." + column));
+        // Every other column as the column table says its value comes from, in table order; then the computed ones,
+        // each by its own rule, the state first: running and success follow from it, so a wrong state is named as such.
+        List<JobColumn> computed = new ArrayList<>();
+        for (JobColumn column : JobColumn.values()) {
+            switch (column.source()) {
+                case TASK -> {
+                    if (column != JobColumn.LEGACY_TASK_UUID) { // the join to t is by it: the first rule above
+                        rules.add(Rule.same(column.column(), "t." + column.taskColumn()));
+                    }
+                }
+                case PARENT -> rules.add(Rule.same(column.column(), "p." + column.column()));
+                case NONE -> rules.add(Rule.same(column.column(), "NULL"));
+                case COMPUTED -> computed.add(column);
+            }
         }
-        for (String column : List.of("script", "script_version", "supplied_script_version", "repository",
-                "docker_image_locator", "arvados_sdk_version", "runtime_constraints", "nondeterministic")) {
-            rules.add(Rule.same(column, "p." + column));
-        }
-        String bothJson = "left(d.p_parameters, 1) = '{' AND left(d.t_parameters, 1) = '{'";
-        String merged = inheritedParentParameters() + " || d.t_parameters::jsonb";
-        switch (json) {
-            case CAST -> rules.add(new Rule("script_parameters", "CASE WHEN NOT (" + bothJson + ") THEN true"
-                    + " ELSE j.script_parameters::jsonb = " + merged + " END", "j.script_parameters", "(" + merged + ")::text", MERGE_NOTE));
-            case VALIDATE -> rules.add(new Rule("script_parameters", "CASE WHEN NOT (" + bothJson
-                    + " AND pg_input_is_valid(d.p_parameters, 'jsonb') AND pg_input_is_valid(d.t_parameters, 'jsonb')) THEN true"
-                    + " WHEN NOT pg_input_is_valid(j.script_parameters, 'jsonb') THEN false"
-                    + " ELSE j.script_parameters::jsonb = " + merged + " END", "j.script_parameters",
-                    "CASE WHEN pg_input_is_valid(j.script_parameters, 'jsonb') THEN (" + merged + ")::text END", MERGE_NOTE));
-            case SKIP -> { }
-        }
-        rules.add(new Rule("script_parameters_digest", "j.script_parameters_digest = md5(j.script_parameters)",
-                "j.script_parameters_digest", "md5(j.script_parameters)"));
-        rules.add(new Rule("state", "j.state = s.x_state", "j.state", "s.x_state"));
-        rules.add(new Rule("running", "j.running = (s.x_state = 'Running')", "j.running::text", "(s.x_state = 'Running')::text"));
-        rules.add(Rule.same("success", "CASE s.x_state WHEN 'Complete' THEN true WHEN 'Failed' THEN false"
-                + " WHEN 'Cancelled' THEN false END"));
-        rules.add(Rule.same("output", "d.x_output"));
-        rules.add(Rule.same("log", "p.log"));
-        rules.add(new Rule("priority", "j.priority = 0", "j.priority::text", "'0'"));
-        rules.add(Rule.same("parent_job_uuid", "t.job_uuid"));
-        rules.add(Rule.same("task_sequence", "t.sequence"));
-        rules.add(Rule.same("task_qsequence", "t.qsequence"));
-        rules.add(Rule.same("task_progress", "t.progress"));
-        rules.add(Rule.same("task_parameters", "t.parameters"));
-        rules.add(Rule.same("task_output", "t.output"));
-        rules.add(Rule.same("legacy_created_by_task_uuid", "t.created_by_job_task_uuid"));
-        // The creator's task-like job when the creator was carried; NULL when it was quarantined or never existed.
-        rules.add(new Rule("created_by_job_uuid", "CASE WHEN t.created_by_job_task_uuid IS NULL THEN j.created_by_job_uuid IS NULL"
-                + " WHEN j.created_by_job_uuid IS NULL THEN " + (lookups ? "cc.carried IS NULL" : "true")
-                + " ELSE cr.legacy_task_uuid IS NOT DISTINCT FROM t.created_by_job_task_uuid END",
-                "j.created_by_job_uuid", "(SELECT string_agg(c.uuid, ' or ') FROM jobs c WHERE c.legacy_task_uuid = t.created_by_job_task_uuid)"));
-        for (String column : List.of("submit_id", "is_locked_by_uuid", "cancelled_at", "cancelled_by_client_uuid",
-                "cancelled_by_user_uuid", "tasks_summary", "components", "description")) {
-            rules.add(Rule.same(column, "NULL"));
+        computed.sort(Comparator.comparing(column -> column != JobColumn.STATE));
+        for (JobColumn column : computed) {
+            computed(column, json, lookups).ifPresent(rules::add);
         }
         return List.copyOf(rules);
+    }
+    /** The rule of a column the mapping computes; empty where the rule is skipped (JSON not compared) or given above. */
+    private Optional<Rule> computed(JobColumn column, Json json, boolean lookups) {
+        String bothJson = "left(d.p_parameters, 1) = '{' AND left(d.t_parameters, 1) = '{'";
+        String merged = inheritedParentParameters() + " || d.t_parameters::jsonb";
+        return Optional.ofNullable(switch (column) {
+            case UUID -> null; // the third rule above
+            case SCRIPT_PARAMETERS -> switch (json) {
+                case CAST -> new Rule("script_parameters", "CASE WHEN NOT (" + bothJson + ") THEN true"
+                        + " ELSE j.script_parameters::jsonb = " + merged + " END", "j.script_parameters", "(" + merged + ")::text", MERGE_NOTE);
+                case VALIDATE -> new Rule("script_parameters", "CASE WHEN NOT (" + bothJson
+                        + " AND pg_input_is_valid(d.p_parameters, 'jsonb') AND pg_input_is_valid(d.t_parameters, 'jsonb')) THEN true"
+                        + " WHEN NOT pg_input_is_valid(j.script_parameters, 'jsonb') THEN false"
+                        + " ELSE j.script_parameters::jsonb = " + merged + " END", "j.script_parameters",
+                        "CASE WHEN pg_input_is_valid(j.script_parameters, 'jsonb') THEN (" + merged + ")::text END", MERGE_NOTE);
+                case SKIP -> null;
+            };
+            case SCRIPT_PARAMETERS_DIGEST -> new Rule("script_parameters_digest", "j.script_parameters_digest = md5(j.script_parameters)",
+                    "j.script_parameters_digest", "md5(j.script_parameters)");
+            case STATE -> new Rule("state", "j.state = s.x_state", "j.state", "s.x_state");
+            case RUNNING -> new Rule("running", "j.running = (s.x_state = 'Running')", "j.running::text", "(s.x_state = 'Running')::text");
+            case SUCCESS -> Rule.same("success", "CASE s.x_state WHEN 'Complete' THEN true WHEN 'Failed' THEN false"
+                    + " WHEN 'Cancelled' THEN false END");
+            case OUTPUT -> Rule.same("output", "d.x_output");
+            case PRIORITY -> new Rule("priority", "j.priority = 0", "j.priority::text", "'0'");
+            // The creator's task-like job when the creator was carried; NULL when it was quarantined or never existed.
+            case CREATED_BY_JOB_UUID -> new Rule("created_by_job_uuid", "CASE WHEN t.created_by_job_task_uuid IS NULL THEN j.created_by_job_uuid IS NULL"
+                    + " WHEN j.created_by_job_uuid IS NULL THEN " + (lookups ? "cc.carried IS NULL" : "true")
+                    + " ELSE cr.legacy_task_uuid IS NOT DISTINCT FROM t.created_by_job_task_uuid END",
+                    "j.created_by_job_uuid", "(SELECT string_agg(c.uuid, ' or ') FROM jobs c WHERE c.legacy_task_uuid = t.created_by_job_task_uuid)");
+            default -> throw new IllegalStateException("no contract rule for the computed column " + column.column());
+        });
     }
 }

@@ -36,7 +36,7 @@ public final class JobChecksums {
     static final int RANGE_SIZE = 1000;
     static final int ROW_HASH_CHARS = 16;
 
-    /** The columns of jobs before the migration (ARVADOS.md §1), in table order. */
+    /** The columns of jobs before the migration (docs/arvados.md §1), in table order. */
     static final List<String> COLUMNS = List.of("id", "uuid", "owner_uuid", "modified_by_client_uuid",
             "modified_by_user_uuid", "modified_at", "submit_id", "script", "script_version", "script_parameters",
             "cancelled_by_client_uuid", "cancelled_by_user_uuid", "cancelled_at", "started_at", "finished_at", "running",

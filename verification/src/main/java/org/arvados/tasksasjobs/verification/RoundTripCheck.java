@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.arvados.tasksasjobs.mapping.JobColumn;
 
 /**
  * job_tasks rebuilt from the task-like jobs equals the original job_tasks rows that are not quarantined, as multisets
@@ -28,25 +29,24 @@ public final class RoundTripCheck {
     /** A job_tasks column and the expression that rebuilds it from a task-like job {@code j}. */
     private record Column(String name, String rebuilt) { }
 
-    private static final List<Column> COLUMNS = List.of(
-            new Column("uuid", "j.legacy_task_uuid"),
-            new Column("owner_uuid", "j.owner_uuid"),
-            new Column("modified_by_client_uuid", "j.modified_by_client_uuid"),
-            new Column("modified_by_user_uuid", "j.modified_by_user_uuid"),
-            new Column("modified_at", "j.modified_at"),
-            new Column("job_uuid", "j.parent_job_uuid"),
-            new Column("sequence", "j.task_sequence"),
-            new Column("parameters", "j.task_parameters"),
-            new Column("output", "j.task_output"),
-            new Column("progress", "j.task_progress"),
-            // A task's success is its job's state: Complete and Failed are the finished ones, anything else is NULL.
-            new Column("success", "CASE j.state WHEN 'Complete' THEN true WHEN 'Failed' THEN false END"),
-            new Column("created_at", "j.created_at"),
-            new Column("updated_at", "j.updated_at"),
-            new Column("created_by_job_task_uuid", "j.legacy_created_by_task_uuid"),
-            new Column("qsequence", "j.task_qsequence"),
-            new Column("started_at", "j.started_at"),
-            new Column("finished_at", "j.finished_at"));
+    /**
+     * Every job_tasks column the column table says a task-like job carries, and success, rebuilt from state. The
+     * task's uuid comes first: {@link #describe(List, Differences)} groups rows by it.
+     */
+    private static final List<Column> COLUMNS = columns();
+
+    private static List<Column> columns() {
+        List<Column> columns = new ArrayList<>();
+        columns.add(new Column(JobColumn.LEGACY_TASK_UUID.taskColumn(), "j." + JobColumn.LEGACY_TASK_UUID.column()));
+        for (JobColumn column : JobColumn.values()) {
+            if (column.taskColumn() != null && column != JobColumn.LEGACY_TASK_UUID) {
+                columns.add(new Column(column.taskColumn(), "j." + column.column()));
+            }
+        }
+        // A task's success is its job's state: Complete and Failed are the finished ones, anything else is NULL.
+        columns.add(new Column("success", "CASE j.state WHEN 'Complete' THEN true WHEN 'Failed' THEN false END"));
+        return List.copyOf(columns);
+    }
 
     private static final String ORIGINAL_COLUMNS = COLUMNS.stream().map(c -> "t." + c.name()).collect(Collectors.joining(", "));
     private static final String REBUILT_COLUMNS = COLUMNS.stream().map(Column::rebuilt).collect(Collectors.joining(", "));

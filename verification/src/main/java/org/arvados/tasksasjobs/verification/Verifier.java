@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.arvados.tasksasjobs.mapping.InheritPolicy;
 import org.arvados.tasksasjobs.mapping.YamlDecoder;
-import org.arvados.tasksasjobs.reuse.JobProbes;
 import org.arvados.tasksasjobs.reuse.Probe;
 import org.arvados.tasksasjobs.reuse.ProbeReader;
 import org.arvados.tasksasjobs.reuse.ReuseEngine;

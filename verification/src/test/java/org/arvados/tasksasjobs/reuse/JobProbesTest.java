@@ -9,6 +9,7 @@ import static org.arvados.tasksasjobs.reuse.JobRows.REPOSITORY;
 import static org.arvados.tasksasjobs.reuse.JobRows.SCRIPT;
 import static org.arvados.tasksasjobs.reuse.JobRows.YAML;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.arvados.tasksasjobs.verification.JobProbes;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -25,7 +25,7 @@ import org.arvados.tasksasjobs.client.Task;
  * <p>Two differences from the Python original, both for task reuse:
  * <ul>
  *   <li>The algorithm is read from the task's own {@code script_parameters}, which hold the parent's keys
- *       merged in (DESIGN.md "The contract"), not from the parent job's record: reading the parent marks a
+ *       merged in (docs/architecture.md "The contract"), not from the parent job's record: reading the parent marks a
  *       task impure, and an impure task is never reused. Task 0 still reads the job, to find its input, so
  *       it is impure, as every fan-out task that reads job-wide settings is.</li>
  *   <li>The output is the manifest text itself, not the locator of a block holding it: a task-like job's

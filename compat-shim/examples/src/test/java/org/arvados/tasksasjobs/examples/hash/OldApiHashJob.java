@@ -24,7 +24,7 @@ import org.arvados.tasksasjobs.client.ManifestFile;
 /**
  * A hash job run the old way, by a plain HTTP client against the gateway's {@code job_tasks} endpoint: the
  * requests crunch-job and the Python {@code hash} script (with the SDK's one_task_per_input_file) sent to the
- * API server (ARVADOS.md §6-7), including task 0 and every child reading the job's record for its
+ * API server (docs/arvados.md §6-7), including task 0 and every child reading the job's record for its
  * parameters. No client library, no task header: an old script sends neither.
  */
 final class OldApiHashJob {

@@ -1,0 +1,57 @@
+package org.arvados.tasksasjobs.gateway.auth;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.Calendar;
+import java.util.Optional;
+import java.util.TimeZone;
+import javax.sql.DataSource;
+import org.arvados.tasksasjobs.mapping.YamlDecoder;
+
+/**
+ * Tokens as the Arvados API server kept them: {@code api_client_authorizations} joined to {@code users}
+ * (docs/arvados.md §7). Every lookup asks the database, so a token revoked or a user disabled there takes effect
+ * on the next request.
+ */
+final class DatabaseTokens implements TokenSource {
+
+    private static final String LOOKUP = """
+            SELECT u.uuid, u.is_admin, u.is_active, a.expires_at, a.scopes
+            FROM api_client_authorizations a JOIN users u ON u.id = a.user_id
+            WHERE a.api_token = ?
+            """;
+
+    private final DataSource dataSource;
+    private final TokenScopes scopes;
+    private final Clock clock;
+
+    DatabaseTokens(DataSource dataSource, YamlDecoder yaml, Clock clock) {
+        this.dataSource = dataSource;
+        this.scopes = new TokenScopes(yaml);
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<TokenOwner> find(String token) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(LOOKUP)) {
+            st.setString(1, token);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                // Arvados writes expires_at as UTC wall-clock time without a zone; reading it through a UTC
+                // calendar keeps the comparison right whatever the JVM's or the session's time zone is.
+                Timestamp expiresAt = rs.getTimestamp(4, Calendar.getInstance(TimeZone.getTimeZone("UTC")));
+                if (expiresAt != null && !expiresAt.toInstant().isAfter(clock.instant())) {
+                    return Optional.empty();
+                }
+                return Optional.of(new TokenOwner(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3),
+                        scopes.allowAll(rs.getString(5))));
+            }
+        }
+    }
+}
