@@ -13,7 +13,6 @@ import org.arvados.tasksasjobs.backfill.BackfillSettings;
 import org.arvados.tasksasjobs.backfill.MigrationRefusedException;
 import org.arvados.tasksasjobs.changelog.Phase;
 import org.arvados.tasksasjobs.mapping.InheritPolicy;
-import org.arvados.tasksasjobs.migration.FaultInjection;
 import org.arvados.tasksasjobs.migration.Migrator;
 import org.arvados.tasksasjobs.migration.ProgressPrinter;
 import org.arvados.tasksasjobs.migration.SchemaCheck;
@@ -197,11 +196,7 @@ final class MigrateCommand implements Callable<Integer> {
 
         BackfillListener listener(CommandSpec spec, boolean quiet) {
             BackfillListener progress = new ProgressPrinter(spec.commandLine().getErr(), !quiet && System.console() != null);
-            try {
-                return FaultInjection.wrap(progress, System.getenv(FaultInjection.VARIABLE), System.out, System.in);
-            } catch (IllegalArgumentException e) {
-                throw new MigratorException(e.getMessage(), ExitCode.USAGE);
-            }
+            return ((TasksAsJobs) spec.root().userObject()).backfillListener(progress);
         }
     }
 

@@ -3,8 +3,10 @@ package org.arvados.tasksasjobs.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.arvados.tasksasjobs.backfill.BackfillListener;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,12 +52,27 @@ public final class TasksAsJobs implements Callable<Integer> {
     @Option(names = ErrorHandler.VERBOSE, scope = ScopeType.INHERIT, description = "print stack traces of errors")
     private boolean verbose;
 
+    private final UnaryOperator<BackfillListener> backfillListeners;
+
+    /**
+     * @param backfillListeners wraps the progress listener of every backfill (migrate, demo): identity in the jar;
+     *     tests wrap it to inject faults (halt after a batch, pause) from test code
+     */
+    TasksAsJobs(UnaryOperator<BackfillListener> backfillListeners) {
+        this.backfillListeners = backfillListeners;
+    }
+
     public static void main(String[] args) {
+        System.exit(run(args, UnaryOperator.identity()));
+    }
+
+    /** What {@link #main} does, without exiting: runs {@code args} on System.out and System.err. */
+    static int run(String[] args, UnaryOperator<BackfillListener> backfillListeners) {
         // Liquibase logs every changeSet at INFO, and a failed one at SEVERE with its stack trace, through
         // java.util.logging to stderr. The error handler already says in one line what failed and what to do, so
         // Liquibase stays silent unless --verbose asks for its warnings and errors (stack traces included).
         LIQUIBASE_LOG.setLevel(java.util.Arrays.asList(args).contains(ErrorHandler.VERBOSE) ? Level.WARNING : Level.OFF);
-        System.exit(execute(args, System.out, System.err));
+        return commandLine(System.out, System.err, backfillListeners).execute(args);
     }
 
     /** Runs one command line with {@code out} and {@code err} as its streams; returns the exit code. */
@@ -65,8 +82,12 @@ public final class TasksAsJobs implements Callable<Integer> {
 
     /** The configured command line, for callers that need it (tests of help output, shell completion). */
     public static CommandLine commandLine(PrintStream out, PrintStream err) {
+        return commandLine(out, err, UnaryOperator.identity());
+    }
+
+    private static CommandLine commandLine(PrintStream out, PrintStream err, UnaryOperator<BackfillListener> backfillListeners) {
         ErrorHandler errors = new ErrorHandler();
-        return new CommandLine(new TasksAsJobs())
+        return new CommandLine(new TasksAsJobs(backfillListeners))
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .setExecutionExceptionHandler(errors)
@@ -78,6 +99,11 @@ public final class TasksAsJobs implements Callable<Integer> {
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
                 "missing command: choose one of " + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** The listener a backfill reports to: {@code progress}, as the constructor's wrapper made it. */
+    BackfillListener backfillListener(BackfillListener progress) {
+        return backfillListeners.apply(progress);
     }
 
     /** Whether --verbose was given (on this command or any subcommand). */

@@ -30,7 +30,7 @@ final class ChildMigrator implements AutoCloseable {
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(TasksAsJobs.class.getName());
+        command.add(FaultyTasksAsJobs.class.getName());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);

@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.arvados.tasksasjobs.migration.FaultInjection;
 import org.arvados.tasksasjobs.testdb.FreshDatabaseExtension;
 import org.arvados.tasksasjobs.testdb.TestDatabase;
 import org.arvados.tasksasjobs.verification.CheckResult;

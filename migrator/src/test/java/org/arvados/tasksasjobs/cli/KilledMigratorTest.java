@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.arvados.tasksasjobs.migration.FaultInjection;
 import org.arvados.tasksasjobs.testdb.FreshDatabaseExtension;
 import org.arvados.tasksasjobs.testdb.TestDatabase;
 import org.junit.jupiter.api.Test;

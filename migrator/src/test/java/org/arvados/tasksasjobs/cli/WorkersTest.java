@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import org.arvados.tasksasjobs.migration.FaultInjection;
 import org.arvados.tasksasjobs.testdb.FreshDatabaseExtension;
 import org.arvados.tasksasjobs.testdb.TestDatabase;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package org.arvados.tasksasjobs.migration;
+package org.arvados.tasksasjobs.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,15 +8,16 @@ import org.arvados.tasksasjobs.backfill.BackfillProgress;
 import org.arvados.tasksasjobs.backfill.BackfillResult;
 
 /**
- * A testing switch, read from {@value #VARIABLE}: {@code halt-after-batch:N} kills the JVM the way SIGKILL would
+ * Faults for tests that run the command line in a JVM of its own ({@link FaultyTasksAsJobs}), read from
+ * {@value #VARIABLE}: {@code halt-after-batch:N} kills the JVM the way SIGKILL would
  * (no shutdown hooks, no rollback) right after batch N commits; {@code pause-after-batch:N} prints
  * {@value #PAUSED} and blocks until standard input closes, so a test can run a second migrator meanwhile without
  * sleeping. Unset, it does nothing.
  */
-public final class FaultInjection implements BackfillListener {
+final class FaultInjection implements BackfillListener {
 
-    public static final String VARIABLE = "TASKS_AS_JOBS_FAULT";
-    public static final String PAUSED = "tasks-as-jobs: paused by " + VARIABLE;
+    static final String VARIABLE = "TASKS_AS_JOBS_FAULT";
+    static final String PAUSED = "tasks-as-jobs: paused by " + VARIABLE;
 
     private final BackfillListener delegate;
     private final String action;
@@ -33,7 +34,7 @@ public final class FaultInjection implements BackfillListener {
     }
 
     /** Wraps {@code delegate} when the variable is set; returns it unchanged otherwise. */
-    public static BackfillListener wrap(BackfillListener delegate, String setting, PrintStream out, InputStream in) {
+    static BackfillListener wrap(BackfillListener delegate, String setting, PrintStream out, InputStream in) {
         if (setting == null || setting.isBlank()) {
             return delegate;
         }
