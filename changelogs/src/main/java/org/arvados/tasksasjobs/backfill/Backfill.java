@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.arvados.tasksasjobs.changelog.SchemaState;
 import org.arvados.tasksasjobs.mapping.TaskJobMapping;
 
 /**
@@ -203,7 +204,7 @@ public final class Backfill {
      * changes. Nothing to do when the online phase is not installed.
      */
     private BackfillProgress drainCapturedChanges(BackfillProgress walked, long startNanos) throws SQLException {
-        if (!ChangeDrain.installed(connection)) {
+        if (SchemaState.read(connection).capture() == SchemaState.Capture.ABSENT) {
             connection.commit();
             return walked;
         }

@@ -13,6 +13,7 @@ import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.CustomChangeException;
 import liquibase.exception.ValidationErrors;
 import liquibase.resource.ResourceAccessor;
+import org.arvados.tasksasjobs.changelog.SchemaState;
 import org.arvados.tasksasjobs.mapping.InheritPolicy;
 import org.arvados.tasksasjobs.mapping.TaskJobMapping;
 
@@ -55,7 +56,7 @@ public class BackfillChange implements CustomTaskChange {
         }
         Connection connection = ((JdbcConnection) database.getConnection()).getUnderlyingConnection();
         try {
-            if (contracted(connection)) {
+            if (SchemaState.read(connection).contracted()) {
                 // After the contract phase every write to a task reaches the task-like jobs directly: nothing to carry.
                 Scope.getCurrentScope().getUI().sendMessage("backfill: nothing to do, job_tasks is the contract's view over the task-like jobs");
                 return;
@@ -72,15 +73,6 @@ public class BackfillChange implements CustomTaskChange {
             throw new CustomChangeException("backfill failed: " + e.getMessage() + "; committed batches are kept, run again to resume", e);
         } catch (MigrationRefusedException e) {
             throw new CustomChangeException(e.getMessage(), e);
-        }
-    }
-
-    /** Whether job_tasks is a view here (the contract phase ran). */
-    private static boolean contracted(Connection connection) throws SQLException {
-        try (java.sql.PreparedStatement st = connection.prepareStatement(
-                "SELECT (SELECT relkind FROM pg_class WHERE oid = to_regclass('job_tasks')) = 'v'");
-             java.sql.ResultSet rs = st.executeQuery()) {
-            return rs.next() && rs.getBoolean(1);
         }
     }
 

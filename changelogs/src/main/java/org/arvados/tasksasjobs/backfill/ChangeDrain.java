@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.arvados.tasksasjobs.changelog.SchemaState;
 import org.arvados.tasksasjobs.mapping.TaskLikeJob;
 
 /**
@@ -52,17 +53,6 @@ final class ChangeDrain {
         this.writer = writer;
         this.quarantine = quarantine;
         this.batchSize = batchSize;
-    }
-
-    /** Whether the online phase is installed here (its capture table exists). */
-    static boolean installed(Connection connection) throws SQLException {
-        try (PreparedStatement st = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            st.setString(1, TABLE);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
     }
 
     /** Changes captured and not applied yet. */
@@ -183,12 +173,7 @@ final class ChangeDrain {
      */
     private void deleteReplacedTaskLikeJobs(Set<String> touched, Long[] ids, Map<String, Long> carried) throws SQLException {
         if (hasLegacyTaskId == null) {
-            try (PreparedStatement st = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_attribute"
-                    + " WHERE attrelid = to_regclass('jobs') AND attname = 'legacy_task_id' AND attnum > 0 AND NOT attisdropped)");
-                 ResultSet rs = st.executeQuery()) {
-                rs.next();
-                hasLegacyTaskId = rs.getBoolean(1);
-            }
+            hasLegacyTaskId = SchemaState.read(connection).legacyTaskIdColumn();
         }
         String sql = hasLegacyTaskId
                 ? """

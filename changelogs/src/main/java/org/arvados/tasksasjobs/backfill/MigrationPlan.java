@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.arvados.tasksasjobs.changelog.SchemaState;
 import org.arvados.tasksasjobs.mapping.TaskJobMapping;
 import org.arvados.tasksasjobs.mapping.TaskLikeJob;
 
@@ -81,12 +82,13 @@ public final class MigrationPlan {
         try (Statement st = connection.createStatement()) {
             st.execute("SET TRANSACTION READ ONLY");
         }
-        boolean expanded = columnExists("jobs", "legacy_task_uuid");
-        long resumeAfter = expanded && tableExists("tasks_as_jobs_checkpoint") ? resumePoint() : Long.MIN_VALUE;
+        SchemaState schema = SchemaState.read(connection);
+        boolean expanded = schema.expanded();
+        long resumeAfter = expanded && schema.checkpointTable() ? resumePoint() : Long.MIN_VALUE;
         long tasks = scalar("SELECT count(*) FROM job_tasks");
         long jobs = scalar(expanded ? "SELECT count(*) FROM jobs WHERE legacy_task_uuid IS NULL" : "SELECT count(*) FROM jobs");
         long taskLikeJobs = expanded ? scalar("SELECT count(*) FROM jobs WHERE legacy_task_uuid IS NOT NULL") : 0;
-        long quarantined = tableExists("job_tasks_quarantine") ? scalar("SELECT count(*) FROM job_tasks_quarantine") : 0;
+        long quarantined = schema.quarantineTable() ? scalar("SELECT count(*) FROM job_tasks_quarantine") : 0;
         long upper = scalar("SELECT coalesce(max(id), 0) FROM job_tasks");
         long toExamine = scalar("SELECT count(*) FROM job_tasks WHERE id > ?", resumeAfter);
 
@@ -162,16 +164,6 @@ public final class MigrationPlan {
         }
         long finished = scalar("SELECT coalesce(max(upper_bound), -9223372036854775808) FROM tasks_as_jobs_checkpoint WHERE finished_at IS NOT NULL");
         return finished;
-    }
-
-    private boolean columnExists(String table, String column) throws SQLException {
-        return scalar("SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema()"
-                + " AND table_name = ? AND column_name = ?", table, column) > 0;
-    }
-
-    private boolean tableExists(String table) throws SQLException {
-        return scalar("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?",
-                table) > 0;
     }
 
     private long scalar(String sql, Object... parameters) throws SQLException {

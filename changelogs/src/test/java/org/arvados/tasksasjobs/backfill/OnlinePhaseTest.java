@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import org.arvados.tasksasjobs.changelog.SchemaState;
 import org.arvados.tasksasjobs.changelog.MigrationChangelog;
 import org.arvados.tasksasjobs.changelog.Phase;
 import org.arvados.tasksasjobs.testdb.TestDatabase;
@@ -260,7 +261,7 @@ class OnlinePhaseTest {
             AtomicReference<BackfillResult> result = new AtomicReference<>();
             new MigrationChangelog(c).update(List.of(Phase.EXPAND, Phase.BACKFILL), BackfillSettings.defaults(), finished(result));
 
-            assertFalse(ChangeDrain.installed(c));
+            assertEquals(SchemaState.Capture.ABSENT, SchemaState.read(c).capture());
             assertEquals(0, result.get().changesApplied());
             assertEquals(0, rows.scalarLong("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'job_tasks'::regclass AND NOT tgisinternal"));
         }

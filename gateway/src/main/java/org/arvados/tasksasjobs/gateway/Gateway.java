@@ -5,9 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -24,12 +21,6 @@ import org.arvados.tasksasjobs.gateway.tasks.JobsService;
  * per database. Everything is checked before the port is opened, so a gateway that starts can answer.
  */
 public final class Gateway implements AutoCloseable {
-
-    private static final String MIGRATED = """
-            SELECT 1 FROM information_schema.columns
-            WHERE table_schema = ANY (current_schemas(false)) AND table_name = 'jobs'
-                AND column_name = 'parent_job_uuid'
-            """;
 
     private final HikariDataSource dataSource;
     private final GatewayServer server;
@@ -51,14 +42,14 @@ public final class Gateway implements AutoCloseable {
      *
      * @param clock what "now" is for token expiry and the rows written
      * @param errors where internal errors (stack traces) and database outages are reported
-     * @throws GatewayStartException with a one-line message: the database cannot be reached or is not migrated,
-     *         there is no token source, or the address cannot be bound
+     * @throws GatewayStartException with a one-line message: the database cannot be reached, there is no token
+     *         source, or the address cannot be bound. Whether the database is migrated is the caller's to check
+     *         ({@code tasks-as-jobs serve} reads changelogs' SchemaState)
      */
     public static Gateway start(GatewaySettings settings, Clock clock, PrintStream errors)
             throws GatewayStartException {
         HikariDataSource dataSource = pool(settings);
         try {
-            requireMigrated(dataSource);
             TokenSource tokens = tokenSource(settings, dataSource, clock);
             JobTasksService tasks = new JobTasksService(dataSource, settings.yaml(), settings.inheritPolicy(), clock);
             JobsService jobs = new JobsService(dataSource, settings.yaml(), settings.inheritPolicy(), clock);
@@ -98,18 +89,6 @@ public final class Gateway implements AutoCloseable {
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new GatewayStartException("cannot connect to the database: " + firstLine(cause.getMessage()), e);
-        }
-    }
-
-    private static void requireMigrated(DataSource dataSource) throws GatewayStartException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(MIGRATED);
-                ResultSet rs = st.executeQuery()) {
-            if (!rs.next()) {
-                throw new GatewayStartException("this database is not migrated (jobs.parent_job_uuid is missing);"
-                        + " run `tasks-as-jobs migrate` first");
-            }
-        } catch (SQLException e) {
-            throw new GatewayStartException("cannot read the database's schema: " + firstLine(e.getMessage()), e);
         }
     }
 

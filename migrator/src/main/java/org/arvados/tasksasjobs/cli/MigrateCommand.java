@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.arvados.tasksasjobs.changelog.SchemaState;
 import org.arvados.tasksasjobs.backfill.BackfillListener;
 import org.arvados.tasksasjobs.backfill.BackfillSettings;
 import org.arvados.tasksasjobs.backfill.MigrationRefusedException;
@@ -15,7 +16,6 @@ import org.arvados.tasksasjobs.changelog.Phase;
 import org.arvados.tasksasjobs.mapping.InheritPolicy;
 import org.arvados.tasksasjobs.migration.Migrator;
 import org.arvados.tasksasjobs.migration.ProgressPrinter;
-import org.arvados.tasksasjobs.migration.SchemaCheck;
 import org.arvados.tasksasjobs.verification.Verifier;
 import org.arvados.tasksasjobs.yaml.SnakeYamlDecoder;
 import picocli.CommandLine.Command;
@@ -92,7 +92,7 @@ final class MigrateCommand implements Callable<Integer> {
             Verifier verifier = new Verifier(c, new SnakeYamlDecoder(), options.settings().inheritPolicy());
             Path baseline = null;
             if (verify) {
-                String why = new SchemaCheck(c).whyNotArvados();
+                String why = SchemaState.read(c).whyNotArvados();
                 if (why != null) {
                     throw new MigrationRefusedException(why);
                 }

@@ -6,11 +6,11 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.arvados.tasksasjobs.changelog.SchemaState;
 import org.arvados.tasksasjobs.backfill.BackfillSettings;
 import org.arvados.tasksasjobs.backfill.MigrationPlan;
 import org.arvados.tasksasjobs.backfill.MigrationRefusedException;
 import org.arvados.tasksasjobs.changelog.MigrationChangelog;
-import org.arvados.tasksasjobs.migration.SchemaCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,7 +37,7 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (DatabaseTarget target = connection.open("tasks-as-jobs plan"); Connection c = target.connect()) {
-            String why = new SchemaCheck(c).whyNotArvados();
+            String why = SchemaState.read(c).whyNotArvados();
             if (why != null) {
                 throw new MigrationRefusedException(why);
             }

@@ -1,10 +1,14 @@
 package org.arvados.tasksasjobs.cli;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.arvados.tasksasjobs.backfill.MigrationRefusedException;
+import org.arvados.tasksasjobs.changelog.SchemaState;
 import org.arvados.tasksasjobs.gateway.Gateway;
 import org.arvados.tasksasjobs.gateway.GatewaySettings;
 import org.arvados.tasksasjobs.gateway.GatewayStartException;
@@ -69,6 +73,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (DatabaseTarget target = connection.open("tasks-as-jobs serve")) {
+            requireMigrated(target);
             var properties = target.connectionProperties();
             GatewaySettings settings = new GatewaySettings(target.jdbcUrl(), PGProperty.USER.getOrDefault(properties),
                     PGProperty.PASSWORD.getOrDefault(properties), bind, port, threads, tokens,
@@ -99,6 +104,21 @@ final class ServeCommand implements Callable<Integer> {
             }
             out.println("gateway stopped");
             return ExitCode.OK;
+        }
+    }
+
+    /** The gateway serves task-like jobs: there must be some, so the expand phase must have run. */
+    private static void requireMigrated(DatabaseTarget target) throws SQLException {
+        try (Connection c = target.connect()) {
+            SchemaState schema = SchemaState.read(c);
+            String why = schema.whyNotArvados();
+            if (why != null) {
+                throw new MigrationRefusedException("serve: " + why);
+            }
+            if (!schema.expanded()) {
+                throw new MigrationRefusedException("serve: this database is not migrated (jobs has no task-like job"
+                        + " columns); run `tasks-as-jobs migrate` first");
+            }
         }
     }
 }

@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.concurrent.Callable;
-import org.arvados.tasksasjobs.migration.SchemaCheck;
+import org.arvados.tasksasjobs.changelog.SchemaState;
 import org.arvados.tasksasjobs.backfill.MigrationRefusedException;
 import org.arvados.tasksasjobs.verification.VerificationReport;
 import org.arvados.tasksasjobs.verification.Verifier;
@@ -64,7 +64,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (DatabaseTarget target = connection.open("tasks-as-jobs verify"); Connection c = target.connect()) {
-            String why = new SchemaCheck(c).whyNotArvados();
+            String why = SchemaState.read(c).whyNotArvados();
             if (why != null) {
                 throw new MigrationRefusedException(why);
             }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import liquibase.exception.LiquibaseException;
+import org.arvados.tasksasjobs.changelog.SchemaState;
 import org.arvados.tasksasjobs.backfill.MigrationLock;
 import org.arvados.tasksasjobs.changelog.MigrationChangelog;
 
@@ -66,17 +67,17 @@ public record MigrationStatus(String arvados, List<AppliedChangeSet> changeSets,
 
     /** Reads the status of the database behind {@code connection}. */
     public static MigrationStatus read(Connection connection) throws SQLException, LiquibaseException {
-        SchemaCheck schema = new SchemaCheck(connection);
+        SchemaState schema = SchemaState.read(connection);
         String why = schema.whyNotArvados();
         String migratorLock = MigrationLock.holder(connection);
-        Optional<String> liquibaseLock = schema.tableExists("databasechangeloglock")
+        Optional<String> liquibaseLock = schema.changelogLockTable()
                 ? new MigrationChangelog(connection).changelogLockHolder() : Optional.empty();
         if (why != null) {
             return new MigrationStatus(why, List.of(), Optional.empty(), 0, 0, Map.of(), 0, migratorLock, liquibaseLock,
                     OptionalLong.empty());
         }
         List<AppliedChangeSet> changeSets = new ArrayList<>();
-        if (schema.tableExists("databasechangelog")) {
+        if (schema.changelogTable()) {
             String sql = """
                     SELECT id, dateexecuted, exectype FROM databasechangelog
                     WHERE filename LIKE '%db/changelog/expand.xml' OR filename LIKE '%db/changelog/online.xml'
@@ -90,7 +91,7 @@ public record MigrationStatus(String arvados, List<AppliedChangeSet> changeSets,
             }
         }
         Optional<Run> lastRun = Optional.empty();
-        if (schema.tableExists("tasks_as_jobs_checkpoint")) {
+        if (schema.checkpointTable()) {
             String sql = """
                     SELECT run_id, tasks_migrated + tasks_quarantined, tasks_total, tasks_migrated, tasks_quarantined,
                            started_at, updated_at, finished_at
@@ -104,8 +105,8 @@ public record MigrationStatus(String arvados, List<AppliedChangeSet> changeSets,
                 }
             }
         }
-        boolean expanded = schema.columnExists("jobs", "legacy_task_uuid");
-        boolean quarantine = schema.tableExists("job_tasks_quarantine");
+        boolean expanded = schema.expanded();
+        boolean quarantine = schema.quarantineTable();
         String counts = "SELECT count(*), "
                 + (expanded ? "count(*) FILTER (WHERE j.legacy_task_uuid IS NOT NULL), " : "0, ")
                 + (expanded && quarantine ? "count(*) FILTER (WHERE j.legacy_task_uuid IS NULL AND q.task_id IS NULL) "
@@ -133,7 +134,7 @@ public record MigrationStatus(String arvados, List<AppliedChangeSet> changeSets,
             }
         }
         OptionalLong changesWaiting = OptionalLong.empty();
-        if (schema.tableExists("job_tasks_changes")) {
+        if (schema.capture() != SchemaState.Capture.ABSENT) {
             try (PreparedStatement st = connection.prepareStatement("SELECT count(*) FROM job_tasks_changes");
                  ResultSet rs = st.executeQuery()) {
                 rs.next();

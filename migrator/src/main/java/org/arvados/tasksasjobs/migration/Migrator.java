@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import liquibase.exception.LiquibaseException;
+import org.arvados.tasksasjobs.changelog.SchemaState;
 import org.arvados.tasksasjobs.backfill.BackfillListener;
 import org.arvados.tasksasjobs.backfill.BackfillProgress;
 import org.arvados.tasksasjobs.backfill.BackfillResult;
@@ -188,8 +189,7 @@ public final class Migrator {
             clearStaleLiquibaseLock(changelog, releaseStaleLock);
             // Indexes a killed --defer-indexes run left dropped come back before anything is undone.
             DeferredIndexes.rebuild(connection, DeferredIndexes.DEFAULT_MAINTENANCE_WORK_MEM);
-            SchemaCheck schema = new SchemaCheck(connection);
-            if (!schema.columnExists("jobs", "legacy_task_uuid")) {
+            if (!SchemaState.read(connection).expanded()) {
                 throw new MigrationRefusedException("nothing to roll back: this database was never migrated (jobs has no legacy_task_uuid column)");
             }
             long newer = taskLikeJobsWithoutTask();
@@ -241,7 +241,7 @@ public final class Migrator {
     }
 
     private void requireArvados() throws SQLException {
-        String why = new SchemaCheck(connection).whyNotArvados();
+        String why = SchemaState.read(connection).whyNotArvados();
         if (why != null) {
             throw new MigrationRefusedException(why);
         }
@@ -253,7 +253,7 @@ public final class Migrator {
      * either a killed tasks-as-jobs run left it or a stock Liquibase is running right now. Only the DBA can tell.
      */
     private Optional<String> clearStaleLiquibaseLock(MigrationChangelog changelog, boolean release) throws LiquibaseException, SQLException {
-        if (!new SchemaCheck(connection).tableExists("databasechangeloglock")) {
+        if (!SchemaState.read(connection).changelogLockTable()) {
             return Optional.empty();
         }
         Optional<String> holder = changelog.changelogLockHolder();
