@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.arvados.tasksasjobs.changelog.BaselineSchema;
+import org.arvados.tasksasjobs.migration.MigrationPipeline;
 import org.arvados.tasksasjobs.migration.Migrator;
 import org.arvados.tasksasjobs.seed.SeedGenerator;
 import org.arvados.tasksasjobs.seed.SeedSpec;
@@ -79,20 +80,34 @@ final class DemoCommand implements Callable<Integer> {
             out.flush();
 
             Migrator.Options options = migration.options(run);
-            Verifier verifier = new Verifier(c, new SnakeYamlDecoder(), options.settings().inheritPolicy());
             Path baseline = Files.createTempFile("tasks-as-jobs-demo-baseline", ".jsonl");
             try {
-                VerifyCommand.printBaseline(err, baseline, verifier.recordBaseline(baseline, null, target.describe()));
-                Migrator.Outcome outcome = new Migrator(c, target::connectForWorker, migration.listener(spec, false)).migrate(options);
-                MigrationSummary summary = new MigrationSummary(target.describe(), outcome);
-                summary.print(out);
-                out.println();
-                VerificationReport report = verifier.verify(baseline, null, target.describe());
+                Migrator migrator = new Migrator(c, target::connectForWorker, migration.listener(spec, false));
+                MigrationPipeline.Result result = new MigrationPipeline(migrator).run(options,
+                        new MigrationPipeline.Verification(new Verifier(c, new SnakeYamlDecoder(),
+                                options.settings().inheritPolicy()), baseline, null, target.describe()),
+                        new MigrationPipeline.Stages() {
+                            @Override
+                            public void baselineRecorded(Path file, Verifier.BaselineSummary summary) {
+                                VerifyCommand.printBaseline(err, file, summary);
+                            }
+
+                            @Override
+                            public void migrated(Migrator.Outcome outcome) {
+                                new MigrationSummary(target.describe(), outcome).print(out);
+                                out.println();
+                            }
+                        });
+                if (result.verification().isEmpty()) {
+                    out.flush();
+                    return ExitCode.FAILURE;
+                }
+                VerificationReport report = result.verification().get();
                 HumanReport.write(report, out);
                 out.println();
-                if (!summary.complete() || !report.passed()) {
+                if (!report.passed()) {
                     out.flush();
-                    return summary.complete() ? ExitCode.DIFFERENCES : ExitCode.FAILURE;
+                    return ExitCode.DIFFERENCES;
                 }
             } finally {
                 Files.deleteIfExists(baseline);

@@ -14,6 +14,7 @@ import org.arvados.tasksasjobs.backfill.BackfillSettings;
 import org.arvados.tasksasjobs.backfill.MigrationRefusedException;
 import org.arvados.tasksasjobs.changelog.Phase;
 import org.arvados.tasksasjobs.mapping.InheritPolicy;
+import org.arvados.tasksasjobs.migration.MigrationPipeline;
 import org.arvados.tasksasjobs.migration.Migrator;
 import org.arvados.tasksasjobs.migration.ProgressPrinter;
 import org.arvados.tasksasjobs.verification.Verifier;
@@ -89,29 +90,34 @@ final class MigrateCommand implements Callable<Integer> {
                     throw new MigratorException(e.getMessage(), ExitCode.USAGE);
                 }
             }
-            Verifier verifier = new Verifier(c, new SnakeYamlDecoder(), options.settings().inheritPolicy());
-            Path baseline = null;
-            if (verify) {
-                String why = SchemaState.read(c).whyNotArvados();
-                if (why != null) {
-                    throw new MigrationRefusedException(why);
-                }
-                baseline = baselineFile != null ? baselineFile : Files.createTempFile("tasks-as-jobs-baseline", ".jsonl");
-                Verifier.BaselineSummary recorded = verifier.recordBaseline(baseline, probes, target.describe());
-                VerifyCommand.printBaseline(spec.commandLine().getErr(), baseline, recorded);
-            }
+            Path baseline = !verify ? null
+                    : baselineFile != null ? baselineFile : Files.createTempFile("tasks-as-jobs-baseline", ".jsonl");
+            MigrationPipeline.Verification verification = !verify ? MigrationPipeline.Verification.NONE
+                    : new MigrationPipeline.Verification(new Verifier(c, new SnakeYamlDecoder(),
+                            options.settings().inheritPolicy()), baseline, probes, target.describe());
             try {
-                Migrator.Outcome outcome = new Migrator(c, target::connectForWorker, migration.listener(spec, json)).migrate(options);
-                MigrationSummary summary = new MigrationSummary(target.describe(), outcome);
-                if (json) {
-                    spec.commandLine().getOut().println(summary.json());
-                } else {
-                    summary.print(spec.commandLine().getOut());
-                }
-                if (!summary.complete()) {
+                Migrator migrator = new Migrator(c, target::connectForWorker, migration.listener(spec, json));
+                MigrationPipeline.Result result = new MigrationPipeline(migrator).run(options, verification,
+                        new MigrationPipeline.Stages() {
+                            @Override
+                            public void baselineRecorded(Path file, Verifier.BaselineSummary summary) {
+                                VerifyCommand.printBaseline(spec.commandLine().getErr(), file, summary);
+                            }
+
+                            @Override
+                            public void migrated(Migrator.Outcome outcome) {
+                                MigrationSummary summary = new MigrationSummary(target.describe(), outcome);
+                                if (json) {
+                                    spec.commandLine().getOut().println(summary.json());
+                                } else {
+                                    summary.print(spec.commandLine().getOut());
+                                }
+                            }
+                        });
+                if (!result.complete()) {
                     return ExitCode.FAILURE;
                 }
-                if (!verify) {
+                if (result.verification().isEmpty()) {
                     return ExitCode.OK;
                 }
                 VerifyCommand.VerifyOptions reports = new VerifyCommand.VerifyOptions();
@@ -119,7 +125,7 @@ final class MigrateCommand implements Callable<Integer> {
                 reports.junit = junit;
                 // With --json the migration summary owns standard output; the human report goes to standard error.
                 PrintWriter human = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
-                return VerifyReports.publish(verifier.verify(baseline, probes, target.describe()), reports, human);
+                return VerifyReports.publish(result.verification().get(), reports, human);
             } finally {
                 if (baseline != null && baselineFile == null) {
                     Files.deleteIfExists(baseline);

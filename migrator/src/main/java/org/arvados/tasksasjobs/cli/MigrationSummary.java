@@ -17,7 +17,7 @@ record MigrationSummary(String target, Migrator.Outcome outcome) {
 
     /** Whether every task is carried or quarantined (true when the backfill was not asked for). */
     boolean complete() {
-        return outcome.backfill() == null || outcome.backfill().totals().complete();
+        return outcome.complete();
     }
 
     void print(PrintWriter out) {

@@ -100,10 +100,20 @@ public final class Migrator {
      */
     public record Outcome(List<Phase> phases, BackfillResult backfill, Optional<String> releasedLock, Duration elapsed,
                           List<String> deferredIndexes, List<String> rebuiltIndexes, Duration indexRebuild) {
+        /** Every task was carried or quarantined (or the run had no backfill). */
+        public boolean complete() {
+            return backfill == null || backfill.totals().complete();
+        }
+
         public Outcome {
             deferredIndexes = List.copyOf(deferredIndexes);
             rebuiltIndexes = List.copyOf(rebuiltIndexes);
         }
+    }
+
+    /** The connection the phases run on. */
+    Connection connection() {
+        return connection;
     }
 
     public Outcome migrate(Options options) throws SQLException, LiquibaseException {
