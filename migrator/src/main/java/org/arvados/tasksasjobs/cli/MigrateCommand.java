@@ -19,6 +19,7 @@ import org.arvados.tasksasjobs.migration.Migrator;
 import org.arvados.tasksasjobs.migration.ProgressPrinter;
 import org.arvados.tasksasjobs.verification.Verifier;
 import org.arvados.tasksasjobs.yaml.SnakeYamlDecoder;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,54 +48,62 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a machine-readable summary on standard output.")
     boolean json;
 
-    @Option(names = "--defer-indexes", description = "For a maintenance window: drop the jobs search and trigram indexes"
-            + " before the backfill and rebuild them after it (their definitions wait in tasks_as_jobs_deferred_index, so"
-            + " a killed run loses none: the next migrate or rollback rebuilds them). Queries that need them are slow meanwhile.")
-    boolean deferIndexes;
+    @ArgGroup(exclusive = false, heading = "For a maintenance window:%n")
+    DeferredIndexOptions deferred;
 
-    @Option(names = "--maintenance-work-mem", paramLabel = "SIZE", defaultValue = "512MB",
-            description = "With --defer-indexes: maintenance_work_mem for each index rebuild (default: ${DEFAULT-VALUE}).")
-    String maintenanceWorkMem;
+    @ArgGroup(exclusive = false, heading = "Verifying in the same run:%n")
+    VerifyInRunOptions verifying;
 
-    @Option(names = "--verify", description = "Record a baseline before migrating and verify against it afterwards"
-            + " (what verify --record-baseline and verify --baseline do); exit 1 on any difference.")
-    boolean verify;
+    /** --maintenance-work-mem means nothing without --defer-indexes: picocli refuses it alone. */
+    static final class DeferredIndexOptions {
+        @Option(names = "--defer-indexes", required = true, description = "Drop the jobs search and trigram indexes"
+                + " before the backfill and rebuild them after it (their definitions wait in tasks_as_jobs_deferred_index, so"
+                + " a killed run loses none: the next migrate or rollback rebuilds them). Queries that need them are slow meanwhile.")
+        boolean deferIndexes;
 
-    @Option(names = "--baseline-file", paramLabel = "FILE",
-            description = "With --verify: keep the baseline in FILE (default: a temporary file, deleted afterwards).")
-    Path baselineFile;
+        @Option(names = "--maintenance-work-mem", paramLabel = "SIZE", defaultValue = "512MB",
+                description = "maintenance_work_mem for each index rebuild (default: ${DEFAULT-VALUE}).")
+        String maintenanceWorkMem;
+    }
 
-    @Option(names = "--probes", paramLabel = "FILE", description = "With --verify: also compare these submissions (JSON lines).")
-    Path probes;
+    /** The report options mean nothing without --verify: picocli refuses them alone. */
+    static final class VerifyInRunOptions {
+        @Option(names = "--verify", required = true, description = "Record a baseline before migrating and verify against"
+                + " it afterwards (what verify --record-baseline and verify --baseline do); exit 1 on any difference.")
+        boolean verify;
 
-    @Option(names = "--verify-json", paramLabel = "FILE", description = "With --verify: write the report as JSON to FILE.")
-    Path verifyJson;
+        @Option(names = "--baseline-file", paramLabel = "FILE",
+                description = "Keep the baseline in FILE (default: a temporary file, deleted afterwards).")
+        Path baselineFile;
 
-    @Option(names = "--junit", paramLabel = "FILE", description = "With --verify: write the report as JUnit XML to FILE.")
-    Path junit;
+        @Option(names = "--probes", paramLabel = "FILE", description = "Also compare these submissions (JSON lines).")
+        Path probes;
+
+        @Option(names = "--verify-json", paramLabel = "FILE", description = "Write the report as JSON to FILE.")
+        Path verifyJson;
+
+        @Option(names = "--junit", paramLabel = "FILE", description = "Write the report as JUnit XML to FILE.")
+        Path junit;
+    }
 
     @Override
     public Integer call() throws Exception {
-        if (!verify && (baselineFile != null || probes != null || verifyJson != null || junit != null)) {
-            throw MigratorException.usage("--baseline-file, --probes, --verify-json and --junit go with --verify");
-        }
-        if (!deferIndexes && spec.commandLine().getParseResult().hasMatchedOption("--maintenance-work-mem")) {
-            throw MigratorException.usage("--maintenance-work-mem goes with --defer-indexes");
-        }
+        boolean verify = verifying != null;
         try (DatabaseTarget target = connection.open("tasks-as-jobs migrate"); Connection c = target.connect()) {
             Migrator.Options options = migration.options(run);
-            if (deferIndexes) {
+            if (deferred != null) {
                 try {
-                    options = options.withDeferredIndexes(maintenanceWorkMem);
+                    options = options.withDeferredIndexes(deferred.maintenanceWorkMem);
                 } catch (IllegalArgumentException e) {
                     throw new MigratorException(e.getMessage(), ExitCode.USAGE);
                 }
             }
+            Path baselineFile = verify ? verifying.baselineFile : null;
             Path baseline = !verify ? null
                     : baselineFile != null ? baselineFile : Files.createTempFile("tasks-as-jobs-baseline", ".jsonl");
             MigrationPipeline.Verification verification = !verify ? MigrationPipeline.Verification.NONE
                     : new MigrationPipeline.Verification(new Verifier(c, new SnakeYamlDecoder(),
-                            options.settings().inheritPolicy()), baseline, probes, target.describe());
+                            options.settings().inheritPolicy()), baseline, verifying.probes, target.describe());
             try {
                 Migrator migrator = new Migrator(c, target::connectForWorker, migration.listener(spec, json));
                 MigrationPipeline.Result result = new MigrationPipeline(migrator).run(options, verification,
@@ -121,8 +130,8 @@ final class MigrateCommand implements Callable<Integer> {
                     return ExitCode.OK;
                 }
                 VerifyCommand.VerifyOptions reports = new VerifyCommand.VerifyOptions();
-                reports.json = verifyJson;
-                reports.junit = junit;
+                reports.json = verifying.verifyJson;
+                reports.junit = verifying.junit;
                 // With --json the migration summary owns standard output; the human report goes to standard error.
                 PrintWriter human = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
                 return VerifyReports.publish(result.verification().get(), reports, human);
@@ -146,10 +155,10 @@ final class MigrateCommand implements Callable<Integer> {
                 defaultValue = "expand,backfill")
         List<String> phases;
 
-        @Option(names = "--batch-size", paramLabel = "ROWS|auto", defaultValue = "auto",
+        @Option(names = "--batch-size", paramLabel = "ROWS|auto", defaultValue = "auto", converter = BatchSize.Converter.class,
                 description = "Tasks per transaction; auto sizes each batch from the timings of the ones before it, to"
                         + " about one second each (default: ${DEFAULT-VALUE}).")
-        String batchSize;
+        BatchSize batchSize;
 
         @Option(names = "--inherit-policy", paramLabel = "FILE",
                 description = "JSON file {\"script\": [\"key\", ...]} narrowing which parent script_parameters a"
@@ -172,7 +181,7 @@ final class MigrateCommand implements Callable<Integer> {
         BackfillSettings settings() {
             InheritPolicy policy = InheritPolicyFile.read(inheritPolicy);
             try {
-                return batchSizing(BackfillSettings.defaults()).withStrict(strict).withInheritPolicy(policy);
+                return batchSize.applyTo(BackfillSettings.defaults()).withStrict(strict).withInheritPolicy(policy);
             } catch (IllegalArgumentException e) {
                 throw new MigratorException(e.getMessage(), ExitCode.USAGE);
             }
@@ -185,18 +194,6 @@ final class MigrateCommand implements Callable<Integer> {
                 return new Migrator.Options(phases(), settings, run.locks.releaseStaleLock, run.locks.lockTimeout);
             } catch (IllegalArgumentException e) {
                 throw new MigratorException(e.getMessage(), ExitCode.USAGE);
-            }
-        }
-
-        private BackfillSettings batchSizing(BackfillSettings settings) {
-            String size = batchSize.trim();
-            if (size.equals("auto")) {
-                return settings;
-            }
-            try {
-                return settings.withBatchSize(Integer.parseInt(size));
-            } catch (NumberFormatException e) {
-                throw new MigratorException("--batch-size must be a number of tasks or auto, not '" + batchSize + "'", ExitCode.USAGE);
             }
         }
 

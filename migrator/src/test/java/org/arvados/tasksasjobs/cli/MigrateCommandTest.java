@@ -79,6 +79,17 @@ class MigrateCommandTest {
     }
 
     @Test
+    void optionsThatBelongToAnotherAreRefusedWithoutIt(TestDatabase db) {
+        Cli.Run junit = run("migrate", "--url", db.jdbcUrl(), "--junit", "report.xml");
+        assertEquals(ExitCode.USAGE, junit.exitCode());
+        assertTrue(junit.err().contains("Missing required argument(s): --verify"), junit.err());
+
+        Cli.Run memory = run("migrate", "--url", db.jdbcUrl(), "--maintenance-work-mem", "1GB");
+        assertEquals(ExitCode.USAGE, memory.exitCode());
+        assertTrue(memory.err().contains("Missing required argument(s): --defer-indexes"), memory.err());
+    }
+
+    @Test
     void secondMigrateChangesNothingAndSaysSo(TestDatabase db) throws Exception {
         assertEquals(ExitCode.OK, run("seed", "--url", db.jdbcUrl(), "--jobs", "60", "--tasks-per-job", "8", "--dirty").exitCode());
         assertEquals(ExitCode.OK, run("migrate", "--url", db.jdbcUrl()).exitCode());
