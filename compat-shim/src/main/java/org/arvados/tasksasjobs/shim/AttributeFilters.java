@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.arvados.tasksasjobs.mapping.JobColumn;
 import org.arvados.tasksasjobs.mapping.JobState;
 
 /**
@@ -47,6 +48,21 @@ public final class AttributeFilters {
 
         Type(Set<String> operators) {
             this.operators = operators;
+        }
+
+        /** The type of a column of jobs, from what the column table says it holds. */
+        public static Type of(JobColumn column) {
+            return switch (column.content()) {
+                case UUID -> UUID;
+                case SERIALIZED -> SERIALIZED;
+                case PLAIN -> switch (column.type()) {
+                    case VARCHAR, LONG_VARCHAR, TEXT -> TEXT;
+                    case INTEGER, BIGINT -> INTEGER;
+                    case DOUBLE -> FLOAT;
+                    case TIMESTAMP -> TIME;
+                    case BOOLEAN -> BOOLEAN;
+                };
+            };
         }
     }
 

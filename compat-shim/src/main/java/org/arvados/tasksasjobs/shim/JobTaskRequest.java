@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import org.arvados.tasksasjobs.mapping.CanonicalJson;
 import org.arvados.tasksasjobs.mapping.InheritPolicy;
 import org.arvados.tasksasjobs.mapping.MappingOutcome;
@@ -77,6 +78,12 @@ public record JobTaskRequest(
         return given.contains(attribute);
     }
 
+    /** This request with created_by_job_task_uuid's value replaced by {@code creatorTaskUuid} (which may be null). */
+    public JobTaskRequest withCreator(String creatorTaskUuid) {
+        return new JobTaskRequest(given, ownerUuid, jobUuid, sequence, parameters, output, progress, success,
+                creatorTaskUuid, qsequence, startedAt, finishedAt);
+    }
+
     /** Parses a request body as its text arrives over HTTP. */
     public static JobTaskRequest parse(String body) throws InvalidTaskRequestException {
         JsonNode tree;
@@ -103,29 +110,43 @@ public record JobTaskRequest(
         if (task == null || !task.isObject()) {
             throw new InvalidTaskRequestException("job_task must be a JSON object, not " + (task == null ? "missing" : PlainJson.kind(task)));
         }
+        for (Iterator<String> names = task.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (SERVER_MAINTAINED.contains(name)) {
+                checkServerMaintained(name, task.get(name));
+            } else if (!WRITABLE.contains(name)) {
+                throw new InvalidTaskRequestException("unknown attribute job_task." + (name.matches("[a-z0-9_]+") ? name : PlainJson.quote(name)));
+            }
+        }
+        return attributes(task, name -> "job_task." + name);
+    }
+
+    /**
+     * The writable attributes (API names) that {@code task} holds, type-checked: the one reading of a task's
+     * attributes, for job_tasks bodies and for jobs bodies, which send the same attributes under the jobs columns'
+     * names. Messages name each attribute as {@code shown} does ("job_task.sequence", "job.task_sequence").
+     * Other attributes are the caller's to refuse or ignore.
+     */
+    public static JobTaskRequest attributes(JsonNode task, Function<String, String> shown) throws InvalidTaskRequestException {
         Set<String> given = new LinkedHashSet<>();
         for (Iterator<String> names = task.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (WRITABLE.contains(name)) {
                 given.add(name);
-            } else if (SERVER_MAINTAINED.contains(name)) {
-                checkServerMaintained(name, task.get(name));
-            } else {
-                throw new InvalidTaskRequestException("unknown attribute job_task." + (name.matches("[a-z0-9_]+") ? name : PlainJson.quote(name)));
             }
         }
         return new JobTaskRequest(given,
-                uuid(task, "owner_uuid"),
-                uuid(task, "job_uuid"),
-                sequence(task),
-                parameters(task),
-                string(task, "output"),
-                progress(task),
-                success(task),
-                uuid(task, "created_by_job_task_uuid"),
-                qsequence(task),
-                timestamp(task, "started_at"),
-                timestamp(task, "finished_at"));
+                uuid(task, "owner_uuid", shown),
+                uuid(task, "job_uuid", shown),
+                sequence(task, shown),
+                parameters(task, shown),
+                string(task, "output", shown),
+                progress(task, shown),
+                success(task, shown),
+                uuid(task, "created_by_job_task_uuid", shown),
+                qsequence(task, shown),
+                timestamp(task, "started_at", shown),
+                timestamp(task, "finished_at", shown));
     }
 
     /**
@@ -242,82 +263,82 @@ public record JobTaskRequest(
                 throw new InvalidTaskRequestException("job_task.kind must be \"" + JobTaskResource.KIND + "\"");
             }
         } else if (TIMESTAMPS.contains(name)) {
-            requireTimestamp(name, value);
+            requireTimestamp(name, value, n -> "job_task." + n);
         } else if (!value.isNull() && !value.isTextual()) {
             throw new InvalidTaskRequestException("job_task." + name + " must be a string or null, not " + PlainJson.kind(value));
         }
     }
 
-    private static String string(JsonNode task, String name) throws InvalidTaskRequestException {
+    private static String string(JsonNode task, String name, Function<String, String> shown) throws InvalidTaskRequestException {
         JsonNode value = task.get(name);
         if (value == null || value.isNull()) {
             return null;
         }
         if (!value.isTextual()) {
-            throw new InvalidTaskRequestException("job_task." + name + " must be a string or null, not " + PlainJson.kind(value));
+            throw new InvalidTaskRequestException(shown.apply(name) + " must be a string or null, not " + PlainJson.kind(value));
         }
         return value.asText();
     }
 
-    private static String uuid(JsonNode task, String name) throws InvalidTaskRequestException {
-        String value = string(task, name);
+    private static String uuid(JsonNode task, String name, Function<String, String> shown) throws InvalidTaskRequestException {
+        String value = string(task, name, shown);
         if (value != null && !UuidMapping.isWellFormed(value)) {
-            throw new InvalidTaskRequestException("job_task." + name + " is not an Arvados uuid: " + PlainJson.quote(value));
+            throw new InvalidTaskRequestException(shown.apply(name) + " is not an Arvados uuid: " + PlainJson.quote(value));
         }
         return value;
     }
 
-    private static Integer sequence(JsonNode task) throws InvalidTaskRequestException {
+    private static Integer sequence(JsonNode task, Function<String, String> shown) throws InvalidTaskRequestException {
         JsonNode value = task.get("sequence");
         if (value == null || value.isNull()) {
             return null;
         }
         if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw new InvalidTaskRequestException("job_task.sequence must be an integer (32 bits) or null, not " + PlainJson.kind(value));
+            throw new InvalidTaskRequestException(shown.apply("sequence") + " must be an integer (32 bits) or null, not " + PlainJson.kind(value));
         }
         return value.intValue();
     }
 
-    private static Long qsequence(JsonNode task) throws InvalidTaskRequestException {
+    private static Long qsequence(JsonNode task, Function<String, String> shown) throws InvalidTaskRequestException {
         JsonNode value = task.get("qsequence");
         if (value == null || value.isNull()) {
             return null;
         }
         if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-            throw new InvalidTaskRequestException("job_task.qsequence must be an integer (64 bits) or null, not " + PlainJson.kind(value));
+            throw new InvalidTaskRequestException(shown.apply("qsequence") + " must be an integer (64 bits) or null, not " + PlainJson.kind(value));
         }
         return value.longValue();
     }
 
-    private static Double progress(JsonNode task) throws InvalidTaskRequestException {
+    private static Double progress(JsonNode task, Function<String, String> shown) throws InvalidTaskRequestException {
         JsonNode value = task.get("progress");
         if (value == null || value.isNull()) {
             return null;
         }
         if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
-            throw new InvalidTaskRequestException("job_task.progress must be a number or null, not " + PlainJson.kind(value));
+            throw new InvalidTaskRequestException(shown.apply("progress") + " must be a number or null, not " + PlainJson.kind(value));
         }
         return value.doubleValue();
     }
 
-    private static Boolean success(JsonNode task) throws InvalidTaskRequestException {
+    private static Boolean success(JsonNode task, Function<String, String> shown) throws InvalidTaskRequestException {
         JsonNode value = task.get("success");
         if (value == null || value.isNull()) {
             return null;
         }
         if (!value.isBoolean()) {
-            throw new InvalidTaskRequestException("job_task.success must be true, false or null, not " + PlainJson.kind(value));
+            throw new InvalidTaskRequestException(shown.apply("success") + " must be true, false or null, not " + PlainJson.kind(value));
         }
         return value.booleanValue();
     }
 
-    private static Map<String, Object> parameters(JsonNode task) throws InvalidTaskRequestException {
+    private static Map<String, Object> parameters(JsonNode task, Function<String, String> shown) throws InvalidTaskRequestException {
         JsonNode value = task.get("parameters");
         if (value == null || value.isNull()) {
             return null;
         }
         if (!value.isObject()) {
-            throw new InvalidTaskRequestException("job_task.parameters must be an object or null, not " + PlainJson.kind(value));
+            throw new InvalidTaskRequestException(shown.apply("parameters") + " must be an object or null, not " + PlainJson.kind(value));
         }
         // Through the stored-row reader, so a request's hash has the very shapes (Long, BigInteger,
         // Double, insertion order, well-formed strings) a stored row reads as. The text is JSON, so
@@ -325,22 +346,24 @@ public record JobTaskRequest(
         try {
             return OBJECT_READER.read(value.toString());
         } catch (UnparseableHashException e) {
-            throw new InvalidTaskRequestException("job_task.parameters: " + e.getMessage());
+            throw new InvalidTaskRequestException(shown.apply("parameters") + ": " + e.getMessage());
         }
     }
 
-    private static LocalDateTime timestamp(JsonNode task, String name) throws InvalidTaskRequestException {
+    private static LocalDateTime timestamp(JsonNode task, String name, Function<String, String> shown)
+            throws InvalidTaskRequestException {
         JsonNode value = task.get(name);
-        return value == null ? null : requireTimestamp(name, value);
+        return value == null ? null : requireTimestamp(name, value, shown);
     }
 
-    private static LocalDateTime requireTimestamp(String name, JsonNode value) throws InvalidTaskRequestException {
+    private static LocalDateTime requireTimestamp(String name, JsonNode value, Function<String, String> shown)
+            throws InvalidTaskRequestException {
         if (value.isNull()) {
             return null;
         }
         LocalDateTime time = value.isTextual() ? ApiTimestamps.read(value.asText()) : null;
         if (time == null) {
-            throw new InvalidTaskRequestException("job_task." + name + " must be an ISO 8601 time such as "
+            throw new InvalidTaskRequestException(shown.apply(name) + " must be an ISO 8601 time such as "
                     + "\"2016-03-01T12:00:00.123456000Z\" or null, not " + describe(value));
         }
         return time;

@@ -1,8 +1,10 @@
 package org.arvados.tasksasjobs.shim;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.arvados.tasksasjobs.mapping.JobColumn;
 import org.arvados.tasksasjobs.mapping.UuidMapping;
 import org.arvados.tasksasjobs.shim.AttributeFilters.Attribute;
 import org.arvados.tasksasjobs.shim.AttributeFilters.Type;
@@ -26,25 +28,19 @@ import org.arvados.tasksasjobs.shim.AttributeFilters.Type;
  */
 public final class TaskFilters {
 
-    /** Task attribute -> jobs column. */
-    private static final AttributeFilters TASKS = new AttributeFilters("job_task", "job_tasks.", JobTaskResource.KIND, Map.ofEntries(
-            Map.entry("uuid", new Attribute("legacy_task_uuid", Type.UUID)),
-            Map.entry("owner_uuid", new Attribute("owner_uuid", Type.UUID)),
-            Map.entry("modified_by_client_uuid", new Attribute("modified_by_client_uuid", Type.UUID)),
-            Map.entry("modified_by_user_uuid", new Attribute("modified_by_user_uuid", Type.UUID)),
-            Map.entry("modified_at", new Attribute("modified_at", Type.TIME)),
-            Map.entry("job_uuid", new Attribute("parent_job_uuid", Type.UUID)),
-            Map.entry("sequence", new Attribute("task_sequence", Type.INTEGER)),
-            Map.entry("parameters", new Attribute("task_parameters", Type.SERIALIZED)),
-            Map.entry("output", new Attribute("task_output", Type.TEXT)),
-            Map.entry("progress", new Attribute("task_progress", Type.FLOAT)),
-            Map.entry("success", new Attribute("state", Type.SUCCESS)),
-            Map.entry("created_at", new Attribute("created_at", Type.TIME)),
-            Map.entry("updated_at", new Attribute("updated_at", Type.TIME)),
-            Map.entry("created_by_job_task_uuid", new Attribute("legacy_created_by_task_uuid", Type.UUID)),
-            Map.entry("qsequence", new Attribute("task_qsequence", Type.INTEGER)),
-            Map.entry("started_at", new Attribute("started_at", Type.TIME)),
-            Map.entry("finished_at", new Attribute("finished_at", Type.TIME))));
+    /** Task attribute -> jobs column: what the column table says each task column is carried in; success is state. */
+    private static final AttributeFilters TASKS = new AttributeFilters("job_task", "job_tasks.", JobTaskResource.KIND, attributes());
+
+    private static Map<String, Attribute> attributes() {
+        Map<String, Attribute> attributes = new LinkedHashMap<>();
+        for (JobColumn column : JobColumn.values()) {
+            if (column.taskColumn() != null) {
+                attributes.put(column.taskColumn(), new Attribute(column.column(), Type.of(column)));
+            }
+        }
+        attributes.put("success", new Attribute(JobColumn.STATE.column(), Type.SUCCESS));
+        return attributes;
+    }
 
     private TaskFilters() {}
 

@@ -1,16 +1,15 @@
 package org.arvados.tasksasjobs.gateway.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.LocalDateTime;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import org.arvados.tasksasjobs.mapping.SerializedHashReader;
-import org.arvados.tasksasjobs.mapping.UnparseableHashException;
-import org.arvados.tasksasjobs.mapping.UuidMapping;
-import org.arvados.tasksasjobs.mapping.YamlDecoder;
-import org.arvados.tasksasjobs.shim.ApiTimestamps;
+import java.util.stream.Collectors;
+import org.arvados.tasksasjobs.shim.InvalidTaskRequestException;
 import org.arvados.tasksasjobs.shim.JobTaskRequest;
 import org.arvados.tasksasjobs.shim.PlainJson;
 
@@ -41,6 +40,10 @@ record JobBody(JobTaskRequest request, String createdByJobUuid, boolean findOrCr
             Map.entry("started_at", "started_at"),
             Map.entry("finished_at", "finished_at"));
 
+    /** Task attribute -> job attribute, to name a task attribute in a message as the body named it. */
+    private static final Map<String, String> AS_JOB = AS_TASK.entrySet().stream()
+            .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
+
     private static final Set<String> CREATABLE = AS_TASK.keySet();
 
     private static final Set<String> UPDATABLE = Set.of("task_output", "task_progress", "state", "started_at", "finished_at",
@@ -55,8 +58,6 @@ record JobBody(JobTaskRequest request, String createdByJobUuid, boolean findOrCr
     private static final Set<String> SERVER_MAINTAINED = Set.of("kind", "uuid", "created_at", "updated_at", "modified_at",
             "modified_by_client_uuid", "modified_by_user_uuid");
 
-    private static final SerializedHashReader OBJECT_READER = new SerializedHashReader(YamlDecoder.UNSUPPORTED);
-
     static JobBody parseCreate(JsonNode body) throws GatewayException {
         return parse(body, true);
     }
@@ -67,10 +68,7 @@ record JobBody(JobTaskRequest request, String createdByJobUuid, boolean findOrCr
 
     /** The request with created_by_job_task_uuid set to the creating task's uuid (or NULL). */
     JobBody withCreator(String creatorTaskUuid) {
-        JobTaskRequest r = request;
-        return new JobBody(new JobTaskRequest(r.given(), r.ownerUuid(), r.jobUuid(), r.sequence(), r.parameters(), r.output(),
-                r.progress(), r.success(), creatorTaskUuid, r.qsequence(), r.startedAt(), r.finishedAt()),
-                createdByJobUuid, findOrCreate, markNondeterministic);
+        return new JobBody(request.withCreator(creatorTaskUuid), createdByJobUuid, findOrCreate, markNondeterministic);
     }
 
     private static JobBody parse(JsonNode body, boolean create) throws GatewayException {
@@ -96,7 +94,7 @@ record JobBody(JobTaskRequest request, String createdByJobUuid, boolean findOrCr
             throw unprocessable("job must be a JSON object, not " + (job == null ? "missing" : PlainJson.kind(job)));
         }
         Set<String> writable = create ? CREATABLE : UPDATABLE;
-        Set<String> given = new LinkedHashSet<>();
+        ObjectNode task = JsonNodeFactory.instance.objectNode();
         boolean markNondeterministic = false;
         for (Iterator<String> names = job.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -109,7 +107,7 @@ record JobBody(JobTaskRequest request, String createdByJobUuid, boolean findOrCr
                     }
                     markNondeterministic = true;
                 } else {
-                    given.add(AS_TASK.get(name));
+                    task.set(AS_TASK.get(name), name.equals("state") ? success(value) : value);
                 }
             } else if (SERVER_MAINTAINED.contains(name)) {
                 checkServerMaintained(name, value);
@@ -122,25 +120,20 @@ record JobBody(JobTaskRequest request, String createdByJobUuid, boolean findOrCr
                 throw unprocessable("unknown attribute job." + (name.matches("[a-z0-9_]+") ? name : PlainJson.quote(name)));
             }
         }
-        String parentJobUuid = uuid(job, "parent_job_uuid");
-        if (create && parentJobUuid == null) {
+        JobTaskRequest request;
+        try {
+            request = JobTaskRequest.attributes(task, attribute -> "job." + AS_JOB.get(attribute));
+        } catch (InvalidTaskRequestException e) {
+            throw unprocessable(e.getMessage());
+        }
+        if (create && request.jobUuid() == null) {
             throw unprocessable(job.has("parent_job_uuid")
                     ? "job.parent_job_uuid is required: the gateway creates task-like jobs only"
                     : "the gateway creates task-like jobs only; submit jobs to the Arvados API server");
         }
-        JobTaskRequest request = new JobTaskRequest(given,
-                uuid(job, "owner_uuid"),
-                parentJobUuid,
-                sequence(job),
-                parameters(job),
-                string(job, "task_output"),
-                progress(job),
-                success(job),
-                null,
-                qsequence(job),
-                timestamp(job, "started_at"),
-                timestamp(job, "finished_at"));
-        return new JobBody(request, uuid(job, "created_by_job_uuid"), findOrCreate, markNondeterministic);
+        // created_by_job_uuid names the creating task's job (or its task): the service resolves it to the task's uuid
+        // and puts that in the request (withCreator) before the request is used.
+        return new JobBody(request, request.createdByJobTaskUuid(), findOrCreate, markNondeterministic);
     }
 
     private static void checkServerMaintained(String name, JsonNode value) throws GatewayException {
@@ -153,105 +146,20 @@ record JobBody(JobTaskRequest request, String createdByJobUuid, boolean findOrCr
         }
     }
 
-    private static String string(JsonNode job, String name) throws GatewayException {
-        JsonNode value = job.get(name);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw unprocessable("job." + name + " must be a string or null, not " + PlainJson.kind(value));
-        }
-        return value.asText();
-    }
-
-    private static String uuid(JsonNode job, String name) throws GatewayException {
-        String value = string(job, name);
-        if (value != null && !UuidMapping.isWellFormed(value)) {
-            throw unprocessable("job." + name + " is not an Arvados uuid: " + PlainJson.quote(value));
-        }
-        return value;
-    }
-
-    private static Integer sequence(JsonNode job) throws GatewayException {
-        JsonNode value = job.get("task_sequence");
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw unprocessable("job.task_sequence must be an integer (32 bits) or null, not " + PlainJson.kind(value));
-        }
-        return value.intValue();
-    }
-
-    private static Long qsequence(JsonNode job) throws GatewayException {
-        JsonNode value = job.get("task_qsequence");
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-            throw unprocessable("job.task_qsequence must be an integer (64 bits) or null, not " + PlainJson.kind(value));
-        }
-        return value.longValue();
-    }
-
-    private static Double progress(JsonNode job) throws GatewayException {
-        JsonNode value = job.get("task_progress");
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
-            throw unprocessable("job.task_progress must be a number or null, not " + PlainJson.kind(value));
-        }
-        return value.doubleValue();
-    }
-
     /** state -> the task's success: the inverse of the contract's state rule for a task that has not been cancelled. */
-    private static Boolean success(JsonNode job) throws GatewayException {
-        JsonNode value = job.get("state");
-        if (value == null) {
-            return null;
-        }
+    private static JsonNode success(JsonNode value) throws GatewayException {
         String state = value.isTextual() ? value.asText() : null;
         if ("Queued".equals(state) || "Running".equals(state)) {
-            return null;
+            return NullNode.getInstance();
         }
         if ("Complete".equals(state)) {
-            return Boolean.TRUE;
+            return BooleanNode.TRUE;
         }
         if ("Failed".equals(state)) {
-            return Boolean.FALSE;
+            return BooleanNode.FALSE;
         }
         throw unprocessable("job.state must be one of Queued, Running, Complete, Failed, not "
                 + (value.isTextual() ? PlainJson.quote(state) : PlainJson.kind(value)));
-    }
-
-    private static Map<String, Object> parameters(JsonNode job) throws GatewayException {
-        JsonNode value = job.get("task_parameters");
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isObject()) {
-            throw unprocessable("job.task_parameters must be an object or null, not " + PlainJson.kind(value));
-        }
-        // Through the stored-row reader, as JobTaskRequest reads a task's parameters: the same value shapes.
-        try {
-            return OBJECT_READER.read(value.toString());
-        } catch (UnparseableHashException e) {
-            throw unprocessable("job.task_parameters: " + e.getMessage());
-        }
-    }
-
-    private static LocalDateTime timestamp(JsonNode job, String name) throws GatewayException {
-        JsonNode value = job.get(name);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        LocalDateTime time = value.isTextual() ? ApiTimestamps.read(value.asText()) : null;
-        if (time == null) {
-            throw unprocessable("job." + name + " must be an ISO 8601 time such as \"2016-03-01T12:00:00.123456000Z\" or null, not "
-                    + (value.isTextual() ? value.toString() : PlainJson.kind(value)));
-        }
-        return time;
     }
 
     private static GatewayException unprocessable(String message) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.arvados.tasksasjobs.mapping.JobColumn;
+import org.arvados.tasksasjobs.shim.AttributeFilters;
 
 /**
  * Every column of jobs the gateway reads, renders, filters or sorts on, in table order (the surrogate id aside), as
@@ -15,26 +16,12 @@ import org.arvados.tasksasjobs.mapping.JobColumn;
  */
 final class JobColumns {
 
-    record Column(String name, ColumnType type) {}
+    record Column(String name, AttributeFilters.Type type) {}
 
     /** Every column of the table ({@link JobColumn}), typed for reading, rendering and filtering. */
     static final List<Column> ALL = Arrays.stream(JobColumn.values())
-            .map(c -> new Column(c.column(), typeOf(c)))
+            .map(c -> new Column(c.column(), AttributeFilters.Type.of(c)))
             .toList();
-
-    private static ColumnType typeOf(JobColumn column) {
-        return switch (column.content()) {
-            case UUID -> ColumnType.UUID;
-            case SERIALIZED -> ColumnType.SERIALIZED;
-            case PLAIN -> switch (column.type()) {
-                case VARCHAR, LONG_VARCHAR, TEXT -> ColumnType.TEXT;
-                case INTEGER, BIGINT -> ColumnType.INTEGER;
-                case DOUBLE -> ColumnType.FLOAT;
-                case TIMESTAMP -> ColumnType.TIME;
-                case BOOLEAN -> ColumnType.BOOLEAN;
-            };
-        };
-    }
 
     private static final Map<String, Integer> INDEX;
 

@@ -43,15 +43,7 @@ final class JobFilters {
     private static Map<String, Attribute> attributes() {
         Map<String, Attribute> attributes = new LinkedHashMap<>();
         for (JobColumns.Column column : JobColumns.ALL) {
-            attributes.put(column.name(), new Attribute(column.name(), switch (column.type()) {
-                case UUID -> AttributeFilters.Type.UUID;
-                case TEXT -> AttributeFilters.Type.TEXT;
-                case SERIALIZED -> AttributeFilters.Type.SERIALIZED;
-                case INTEGER -> AttributeFilters.Type.INTEGER;
-                case FLOAT -> AttributeFilters.Type.FLOAT;
-                case TIME -> AttributeFilters.Type.TIME;
-                case BOOLEAN -> AttributeFilters.Type.BOOLEAN;
-            }));
+            attributes.put(column.name(), new Attribute(column.name(), column.type()));
         }
         return attributes;
     }

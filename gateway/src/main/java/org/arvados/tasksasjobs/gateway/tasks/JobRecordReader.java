@@ -27,6 +27,7 @@ final class JobRecordReader {
                 // The driver converts int4 to Long only through getLong; one Java type for integer and bigint columns.
                 case INTEGER -> nullable(rs.getLong(position), rs);
                 case FLOAT -> nullable(rs.getDouble(position), rs);
+                case SUCCESS -> throw new IllegalStateException("no column of jobs holds a task's success");
             };
         }
         return new JobRecord(rs.getLong(1), values, rs.getString(JobColumns.ALL.size() + 2));
