@@ -18,6 +18,7 @@ import org.arvados.tasksasjobs.mapping.ParametersDigest;
 import org.arvados.tasksasjobs.mapping.SerializedHashReader;
 import org.arvados.tasksasjobs.mapping.UnparseableHashException;
 import org.arvados.tasksasjobs.mapping.YamlDecoder;
+import org.arvados.tasksasjobs.sql.SqlText;
 
 /**
  * Which existing job each probe would reuse on this database now: the find_or_create of docs/arvados.md §5 (default
@@ -54,33 +55,9 @@ public final class ReuseEngine {
             WHERE uuid = ANY (?) AND parent_job_uuid IS NULL
             """;
 
-    // Each probe's candidates are looked up through the script_parameters_digest index, whatever the planner guesses:
-    // it cannot see how many probes an array holds (it assumes 100), and on a small table it would rather hash the
-    // whole of jobs, which on a production table (millions of wide rows) is a full scan per batch. OFFSET 0 keeps the
-    // LATERAL subquery from being flattened into a plain join, so it stays one index lookup per probe.
-    // The order is Arvados' "state desc, created_at": written as a CASE so that no collation can change it (the
-    // three states left sort Running, Queued, Complete either way), and with id last so that ties on created_at
-    // are broken the same way on every run, in the direction the TieBreak asks for.
-    private static final String CANDIDATES = """
-            SELECT p.ord, j.uuid, j.state, j.output, j.log
-            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[])
-                     WITH ORDINALITY AS p(repository, script, script_version, image, sdk, digest, owner_uuid, task, ord)
-            CROSS JOIN LATERAL (
-                SELECT c.id, c.uuid, c.state, c.output, /*log*/ AS log, c.created_at
-                FROM jobs c /*parent*/
-                WHERE c.script_parameters_digest = p.digest
-                  AND c.script = p.script
-                  AND c.repository = p.repository
-                  AND (p.script_version IS NULL OR c.script_version = p.script_version)
-                  AND c.docker_image_locator IS NOT DISTINCT FROM p.image
-                  AND (p.sdk IS NULL OR c.arvados_sdk_version = p.sdk)
-                  AND c.nondeterministic IS NOT TRUE
-                  AND (c.state = 'Complete' OR (c.state IN ('Queued', 'Running') AND c.owner_uuid = p.owner_uuid))
-                  /*world*/
-                OFFSET 0
-            ) j
-            ORDER BY p.ord, CASE j.state WHEN 'Running' THEN 0 WHEN 'Queued' THEN 1 ELSE 2 END, j.created_at, j.id /*tie*/
-            """;
+    /** The candidate query, candidates.sql beside this class: its comments say what each slot is for. */
+    private static final String CANDIDATES = SqlText.load(ReuseEngine.class, "candidates.sql");
+
     private static final String WORLD_MIGRATED = "AND (c.parent_job_uuid IS NOT NULL) = p.task";
     // A task-like job's log is its parent's (docs/architecture.md "The contract"); one created through the gateway while its
     // parent ran was written with the parent's log still NULL, so the walk reads the parent's log through to it. A
@@ -289,11 +266,11 @@ public final class ReuseEngine {
         String world = !migrated ? ""
                 : scope == CandidateScope.PARENTS_OWNED_BY_SUBMITTER ? WORLD_MIGRATED + "\n      " + SCOPE_OWNED_PARENTS
                 : WORLD_MIGRATED;
-        return CANDIDATES
-                .replace("/*log*/", migrated ? LOG_MIGRATED : "c.log")
-                .replace("/*parent*/", migrated ? PARENT_MIGRATED : "")
-                .replace("/*world*/", world)
-                .replace("/*tie*/", tieBreak.sql());
+        return SqlText.fill(CANDIDATES, Map.of(
+                "log", migrated ? LOG_MIGRATED : "c.log",
+                "parent", migrated ? PARENT_MIGRATED : "",
+                "world", world,
+                "tie", tieBreak.sql()));
     }
 
     /** The columns of a parent job a task probe takes; {@code parameters} null when they cannot be read. */

@@ -40,7 +40,7 @@ public final class ContractCheck {
      */
     private static final String JOINS = """
             FROM jobs j
-            LEFT JOIN job_tasks t ON t.uuid = j.legacy_task_uuid
+            LEFT JOIN ${job_tasks} t ON t.uuid = j.legacy_task_uuid
             LEFT JOIN jobs p ON p.uuid = t.job_uuid AND p.legacy_task_uuid IS NULL
             LEFT JOIN jobs cr ON cr.uuid = j.created_by_job_uuid
             CROSS JOIN LATERAL (SELECT

@@ -15,6 +15,7 @@ import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.arvados.tasksasjobs.sql.SqlText;
 
 /**
  * Checksums of every top-level job row, recorded before the migration and compared after it: the migration must not
@@ -61,19 +62,19 @@ public final class JobChecksums {
     private static final String RECORD = """
             SELECT r, count(*) AS n, %s AS hash, array_agg(id ORDER BY id) AS ids, array_agg(uuid ORDER BY id) AS uuids,
                    string_agg(substr(h, 1, %d), '' ORDER BY id) AS row_hashes
-            FROM (SELECT %s AS r, j.id, j.uuid, %s AS h FROM jobs j WHERE {top_level} OFFSET 0) x
+            FROM (SELECT %s AS r, j.id, j.uuid, %s AS h FROM jobs j WHERE ${top_level} OFFSET 0) x
             GROUP BY r ORDER BY r
             """.formatted(RANGE_HASH, ROW_HASH_CHARS, RANGE, ROW_HASH);
 
     private static final String RANGES = """
             SELECT r, count(*) AS n, %s AS hash
-            FROM (SELECT %s AS r, %s AS h FROM jobs j WHERE {top_level} OFFSET 0) x
+            FROM (SELECT %s AS r, %s AS h FROM jobs j WHERE ${top_level} OFFSET 0) x
             GROUP BY r
             """.formatted(RANGE_HASH, RANGE, ROW_HASH);
 
     /** Every row of one id range, top-level or not (a row that became a task-like job is named as such). */
     private static final String RANGE_ROWS = """
-            SELECT j.id, j.uuid, substr(%s, 1, %d) AS h, {top_level} AS top_level
+            SELECT j.id, j.uuid, substr(%s, 1, %d) AS h, ${top_level} AS top_level
             FROM jobs j WHERE j.id >= ? AND j.id < ? ORDER BY j.id
             """.formatted(ROW_HASH, ROW_HASH_CHARS);
 
@@ -93,7 +94,7 @@ public final class JobChecksums {
     /** Checksums of the top-level jobs of the database now (all jobs when it has not been migrated). One scan. */
     public static JobChecksums record(Connection c) throws SQLException {
         NavigableMap<Long, Range> ranges = new TreeMap<>();
-        Sql.stream(c, RECORD.replace("{top_level}", topLevel(c)), Sql.NO_PARAMETERS, rs -> {
+        Sql.stream(c, SqlText.fill(RECORD, Map.of("top_level", topLevel(c))), Sql.NO_PARAMETERS, rs -> {
             Object[] ids = (Object[]) rs.getArray("ids").getArray();
             Object[] uuids = (Object[]) rs.getArray("uuids").getArray();
             long[] idValues = new long[ids.length];
@@ -122,7 +123,7 @@ public final class JobChecksums {
         Map<Long, String> now = new HashMap<>();
         long[] examined = {0};
         String topLevel = topLevel(c);
-        Sql.forEach(c, RANGES.replace("{top_level}", topLevel), Sql.NO_PARAMETERS, rs -> {
+        Sql.forEach(c, SqlText.fill(RANGES, Map.of("top_level", topLevel)), Sql.NO_PARAMETERS, rs -> {
             now.put(rs.getLong("r"), rs.getString("hash"));
             examined[0] += rs.getLong("n");
         });
@@ -155,7 +156,7 @@ public final class JobChecksums {
             }
         }
         long[] found = {0};
-        Sql.forEach(c, RANGE_ROWS.replace("{top_level}", topLevel), st -> {
+        Sql.forEach(c, SqlText.fill(RANGE_ROWS, Map.of("top_level", topLevel)), st -> {
             st.setLong(1, r * RANGE_SIZE);
             st.setLong(2, r * RANGE_SIZE + RANGE_SIZE);
         }, rs -> {

@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.arvados.tasksasjobs.mapping.SerializedHashReader;
-import org.arvados.tasksasjobs.reuse.JobsTable;
-import org.arvados.tasksasjobs.reuse.Probe;
 import org.arvados.tasksasjobs.mapping.UnparseableHashException;
 import org.arvados.tasksasjobs.mapping.YamlDecoder;
+import org.arvados.tasksasjobs.reuse.JobsTable;
+import org.arvados.tasksasjobs.reuse.Probe;
+import org.arvados.tasksasjobs.sql.SqlText;
 
 /**
  * The probes the verifier asks about without being given any: every job of the database resubmitted as itself.
@@ -35,7 +36,7 @@ public final class JobProbes {
     private static final String TOP_LEVEL = """
             SELECT uuid, repository, script, script_version, docker_image_locator, arvados_sdk_version, owner_uuid,
                    script_parameters
-            FROM jobs /*where*/
+            FROM jobs ${where}
             ORDER BY id
             """;
     private static final String TASK_LIKE = """
@@ -74,7 +75,7 @@ public final class JobProbes {
     public static Scan forEachTopLevelJob(Connection c, YamlDecoder yaml, int batchSize, BatchConsumer batch) throws SQLException {
         SerializedHashReader reader = reader(yaml, batchSize, batch);
         return inTransaction(c, () -> {
-            String sql = TOP_LEVEL.replace("/*where*/", JobsTable.hasParentColumn(c) ? "WHERE parent_job_uuid IS NULL" : "");
+            String sql = SqlText.fill(TOP_LEVEL, Map.of("where", JobsTable.hasParentColumn(c) ? "WHERE parent_job_uuid IS NULL" : ""));
             return scan(c, sql, batchSize, batch, rs -> {
                 String uuid = rs.getString("uuid");
                 String repository = rs.getString("repository");

@@ -22,18 +22,18 @@ public final class QuarantineCheck {
             WITH problems AS (
                 SELECT %d AS kind, q.task_id, q.task_uuid, q.reason, t.id IS NOT NULL AS present, t.uuid AS uuid_now,
                        NULL::varchar AS job_uuid
-                FROM job_tasks_quarantine q LEFT JOIN job_tasks t ON t.id = q.task_id
+                FROM job_tasks_quarantine q LEFT JOIN ${job_tasks} t ON t.id = q.task_id
                 WHERE t.id IS NULL OR t.uuid IS DISTINCT FROM q.task_uuid
                 UNION ALL
                 SELECT %d, q.task_id, q.task_uuid, q.reason, true, NULL, j.uuid
                 FROM job_tasks_quarantine q JOIN jobs j ON j.legacy_task_uuid = q.task_uuid
                 UNION ALL
                 SELECT %d, t.id, t.uuid, NULL, true, t.uuid, NULL
-                FROM job_tasks t
+                FROM ${job_tasks} t
                 WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.legacy_task_uuid = t.uuid)
                   AND NOT EXISTS (SELECT 1 FROM job_tasks_quarantine q WHERE q.task_id = t.id)
             )
-            SELECT (SELECT count(*) FROM job_tasks) + (SELECT count(*) FROM job_tasks_quarantine) AS examined, p.*
+            SELECT (SELECT count(*) FROM ${job_tasks}) + (SELECT count(*) FROM job_tasks_quarantine) AS examined, p.*
             FROM (SELECT 1) one
             LEFT JOIN (SELECT problems.*, count(*) OVER () AS total FROM problems ORDER BY kind, task_id LIMIT %d) p ON true
             """.formatted(GONE, ALSO_CARRIED, UNCOVERED, Differences.FIRST);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.arvados.tasksasjobs.mapping.JobColumn;
+import org.arvados.tasksasjobs.sql.SqlText;
 
 /**
  * job_tasks rebuilt from the task-like jobs equals the original job_tasks rows that are not quarantined, as multisets
@@ -57,11 +58,11 @@ public final class RoundTripCheck {
      */
     private static final String SUMMARY = """
             WITH sides AS (
-                SELECT t.uuid, {row_hash}(ROW(%s){row_hash_end} AS row_hash, 1 AS original, 0 AS rebuilt
-                FROM job_tasks t
+                SELECT t.uuid, ${row_hash}(ROW(%s)${row_hash_end} AS row_hash, 1 AS original, 0 AS rebuilt
+                FROM ${job_tasks} t
                 WHERE NOT EXISTS (SELECT 1 FROM job_tasks_quarantine q WHERE q.task_id = t.id)
                 UNION ALL
-                SELECT j.legacy_task_uuid, {row_hash}(ROW(%s){row_hash_end}, 0, 1
+                SELECT j.legacy_task_uuid, ${row_hash}(ROW(%s)${row_hash_end}, 0, 1
                 FROM jobs j
                 WHERE j.legacy_task_uuid IS NOT NULL
             ), groups AS (
@@ -85,7 +86,7 @@ public final class RoundTripCheck {
     /** Both sides of a few uuids, every compared column as text. */
     private static final String DETAIL = """
             SELECT 0 AS side, t.id, NULL::varchar AS job_uuid, q.reason, %s
-            FROM job_tasks t LEFT JOIN job_tasks_quarantine q ON q.task_id = t.id
+            FROM ${job_tasks} t LEFT JOIN job_tasks_quarantine q ON q.task_id = t.id
             WHERE t.uuid = ANY(?)
             UNION ALL
             SELECT 1, j.id, j.uuid, NULL, %s
@@ -97,7 +98,7 @@ public final class RoundTripCheck {
             COLUMNS.stream().map(c -> "(" + c.rebuilt() + ")::text").collect(Collectors.joining(", ")));
 
     private static final String NULL_UUIDS = """
-            SELECT t.id FROM job_tasks t
+            SELECT t.id FROM ${job_tasks} t
             WHERE t.uuid IS NULL AND NOT EXISTS (SELECT 1 FROM job_tasks_quarantine q WHERE q.task_id = t.id)
             ORDER BY t.id LIMIT 5
             """;
@@ -122,8 +123,8 @@ public final class RoundTripCheck {
         // PostgreSQL 14 hashes a row's values directly, with each type's own hash: several times faster than printing
         // the row as text for md5, which older servers fall back to.
         boolean hashRecords = Sql.serverVersion(connection) >= 140000;
-        String summary = SUMMARY.replace("{row_hash}", hashRecords ? "hash_record_extended" : "md5")
-                .replace("{row_hash_end}", hashRecords ? ", 0)" : "::text)");
+        String summary = SqlText.fill(SUMMARY, Map.of("row_hash", hashRecords ? "hash_record_extended" : "md5",
+                "row_hash_end", hashRecords ? ", 0)" : "::text)", "job_tasks", Sql.tasksTable(connection)));
         Sql.forEach(connection, summary, Sql.NO_PARAMETERS, rs -> {
             examined[0] = rs.getLong("examined");
             if (rs.getObject("total") == null) {

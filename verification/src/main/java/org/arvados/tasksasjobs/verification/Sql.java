@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.util.Map;
+import org.arvados.tasksasjobs.sql.SqlText;
 
 /** The few JDBC moves every check makes. */
 final class Sql {
@@ -138,19 +140,22 @@ final class Sql {
         return null;
     }
 
-    private static final java.util.regex.Pattern JOB_TASKS = java.util.regex.Pattern.compile("\\bjob_tasks\\b");
-
     /**
-     * The checks' SQL as it must run here: after the contract phase job_tasks is a view over the task-like jobs, so
-     * comparing the task-like jobs with it would prove nothing; the original rows are in job_tasks_legacy, which the
-     * contract keeps equal to the view (every write to a task-like job is mirrored into it). The table name
-     * job_tasks is rewritten to job_tasks_legacy then; job_tasks_quarantine and other names are left alone.
+     * The checks' SQL as it must run here. It names the original tasks' table by the slot ${job_tasks}: after the
+     * contract phase job_tasks is a view over the task-like jobs, so comparing the task-like jobs with it would prove
+     * nothing; the original rows are in job_tasks_legacy, which the contract keeps equal to the view (every write to a
+     * task-like job is mirrored into it).
      */
     static String onTasks(Connection c, String sql) throws SQLException {
-        if (!JOB_TASKS.matcher(sql).find() || !contracted(c)) {
+        if (!sql.contains("${job_tasks}")) {
             return sql;
         }
-        return JOB_TASKS.matcher(sql).replaceAll("job_tasks_legacy");
+        return SqlText.fill(sql, Map.of("job_tasks", tasksTable(c)));
+    }
+
+    /** The table that holds the original tasks here: job_tasks, or job_tasks_legacy after the contract phase. */
+    static String tasksTable(Connection c) throws SQLException {
+        return contracted(c) ? "job_tasks_legacy" : "job_tasks";
     }
 
     /** Whether the contract phase ran here: job_tasks is a view and job_tasks_legacy holds the original table. */
