@@ -66,11 +66,6 @@ public record BackfillSettings(int batchSize, boolean tuneBatchSize, long maxBat
         return new BackfillSettings(size, false, maxBatchBytes, inheritPolicy, strict, pause, workers);
     }
 
-    /** Batches tuned from their timings, the first one {@code firstSize} rows. */
-    public BackfillSettings withTunedBatchSize(int firstSize) {
-        return new BackfillSettings(firstSize, true, maxBatchBytes, inheritPolicy, strict, pause, workers);
-    }
-
     public BackfillSettings withInheritPolicy(InheritPolicy policy) {
         return new BackfillSettings(batchSize, tuneBatchSize, maxBatchBytes, policy, strict, pause, workers);
     }

@@ -1,9 +1,7 @@
 package org.arvados.tasksasjobs.shim;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.LocalDateTime;
-import java.util.List;
 import java.util.Objects;
 import org.arvados.tasksasjobs.mapping.SerializedHashReader;
 import org.arvados.tasksasjobs.mapping.TaskJobMapping;
@@ -64,25 +62,6 @@ public final class JobTaskResource {
         out.put("qsequence", task.qsequence());
         putTime(out, "started_at", task.startedAt());
         putTime(out, "finished_at", task.finishedAt());
-        return out;
-    }
-
-    /**
-     * An {@code arvados#jobTaskList} page.
-     *
-     * @param itemsAvailable how many tasks match the filters in all, not just this page
-     */
-    public ObjectNode renderList(List<TaskLikeJobRow> items, long itemsAvailable, long offset, long limit) {
-        ArrayNode rendered = PlainJson.NODES.arrayNode();
-        for (TaskLikeJobRow row : items) {
-            rendered.add(render(row.id(), row.job()));
-        }
-        ObjectNode out = PlainJson.NODES.objectNode();
-        out.put("kind", LIST_KIND);
-        out.set("items", rendered);
-        out.put("items_available", itemsAvailable);
-        out.put("offset", offset);
-        out.put("limit", limit);
         return out;
     }
 

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.arvados.tasksasjobs.mapping.JobColumn;
-import org.arvados.tasksasjobs.mapping.UuidMapping;
 import org.arvados.tasksasjobs.shim.AttributeFilters.Attribute;
 import org.arvados.tasksasjobs.shim.AttributeFilters.Type;
 
@@ -47,20 +46,6 @@ public final class TaskFilters {
     /** The jobs column a task attribute is stored in, or null for an unknown attribute. */
     public static String columnOf(String attribute) {
         return TASKS.columnOf(attribute);
-    }
-
-    /**
-     * The condition that finds the task-like job of a task uuid (get, update, delete by uuid):
-     * every task-like job keeps its task's uuid in legacy_task_uuid, whether migrated or created
-     * through the shim, so an old {@code ot0gb} uuid is always a lookup there.
-     *
-     * @throws InvalidTaskRequestException when {@code uuid} is not shaped like an Arvados uuid
-     */
-    public static JobFilter byUuid(String uuid) throws InvalidTaskRequestException {
-        if (!UuidMapping.isWellFormed(uuid)) {
-            throw new InvalidTaskRequestException("not a job_task uuid: " + (uuid == null ? "null" : PlainJson.quote(uuid)));
-        }
-        return new JobFilter("legacy_task_uuid", "=", uuid);
     }
 
     /** {@code filters} as the query parameter's text: a JSON array of {@code [attribute, operator, value]}. */

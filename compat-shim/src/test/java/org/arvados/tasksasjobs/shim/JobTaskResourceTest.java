@@ -81,28 +81,6 @@ class JobTaskResourceTest {
         assertEquals("2016-03-01T12:00:00.000000000Z", ApiTimestamps.write(Tasks.CREATED.withNano(0)));
     }
 
-    @Test
-    void listCarriesPagingAndItemsInOrder() {
-        ObjectNode list = resource.renderList(List.of(
-                new TaskLikeJobRow(1, Tasks.job(JobState.COMPLETE, "{}")),
-                new TaskLikeJobRow(2, Tasks.job(JobState.FAILED, null))), 250, 100, 2);
-        assertEquals(List.of("kind", "items", "items_available", "offset", "limit"), fieldNames(list));
-        assertEquals("arvados#jobTaskList", list.get("kind").asText());
-        assertEquals(2, list.get("items").size());
-        assertEquals(true, list.get("items").get(0).get("success").asBoolean());
-        assertEquals(false, list.get("items").get(1).get("success").asBoolean());
-        assertEquals(250, list.get("items_available").asLong());
-        assertEquals(100, list.get("offset").asLong());
-        assertEquals(2, list.get("limit").asLong());
-    }
-
-    @Test
-    void emptyListStillSaysHowManyAreAvailable() {
-        ObjectNode list = resource.renderList(List.of(), 3, 100, 100);
-        assertEquals("{\"kind\":\"arvados#jobTaskList\",\"items\":[],\"items_available\":3,\"offset\":100,\"limit\":100}",
-                list.toString());
-    }
-
     private static List<String> fieldNames(JsonNode node) {
         List<String> names = new java.util.ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);

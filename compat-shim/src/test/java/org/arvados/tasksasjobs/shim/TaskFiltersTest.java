@@ -151,11 +151,4 @@ class TaskFiltersTest {
         assertEquals("cannot select unknown job_task attribute \"script_parameters\"",
                 rejected(() -> TaskFilters.select("[\"script_parameters\"]")));
     }
-
-    @Test
-    void byUuidLooksUpLegacyTaskUuid() throws Exception {
-        assertEquals(new JobFilter("legacy_task_uuid", "=", Tasks.TASK_UUID), TaskFilters.byUuid(Tasks.TASK_UUID));
-        assertEquals("not a job_task uuid: \"x\\ny\"",
-                assertThrows(InvalidTaskRequestException.class, () -> TaskFilters.byUuid("x\ny")).getMessage());
-    }
 }
