@@ -11,7 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.arvados.tasksasjobs.changelog.SchemaState;
+import org.arvados.tasksasjobs.mapping.JobColumn;
 import org.arvados.tasksasjobs.mapping.TaskJobMapping;
 import org.arvados.tasksasjobs.mapping.TaskLikeJob;
 
@@ -139,13 +141,11 @@ public final class MigrationPlan {
         try (Statement st = connection.createStatement()) {
             st.execute("CREATE TEMP TABLE tasks_as_jobs_plan_sample (LIKE jobs INCLUDING DEFAULTS INCLUDING INDEXES) ON COMMIT DROP");
             if (!expanded) {
-                st.execute("""
-                        ALTER TABLE tasks_as_jobs_plan_sample
-                            ADD COLUMN parent_job_uuid varchar(255), ADD COLUMN legacy_task_uuid varchar(255) UNIQUE,
-                            ADD COLUMN task_sequence integer, ADD COLUMN task_qsequence bigint,
-                            ADD COLUMN created_by_job_uuid varchar(255), ADD COLUMN legacy_created_by_task_uuid varchar(255),
-                            ADD COLUMN task_progress double precision, ADD COLUMN task_parameters text, ADD COLUMN task_output text
-                        """);
+                // The expand phase's columns, from the column table; legacy_task_uuid unique, as expand makes it.
+                st.execute("ALTER TABLE tasks_as_jobs_plan_sample " + JobColumn.addedByExpandPhase().stream()
+                        .map(c -> "ADD COLUMN " + c.column() + " " + c.type().ddl()
+                                + (c == JobColumn.LEGACY_TASK_UUID ? " UNIQUE" : ""))
+                        .collect(Collectors.joining(", ")));
                 st.execute("CREATE INDEX ON tasks_as_jobs_plan_sample (parent_job_uuid)");
             }
         }

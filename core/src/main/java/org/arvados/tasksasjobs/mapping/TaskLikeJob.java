@@ -1,6 +1,11 @@
 package org.arvados.tasksasjobs.mapping;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
 import java.time.LocalDateTime;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Every column a task-like job row of {@code jobs} gets (docs/architecture.md "The contract").
@@ -51,10 +56,51 @@ public record TaskLikeJob(
      * Every later write keeps the mark, whatever the parent's flag (which the mapping copies) says.
      */
     public TaskLikeJob impure() {
-        return new TaskLikeJob(uuid, ownerUuid, modifiedByClientUuid, modifiedByUserUuid, modifiedAt, createdAt, updatedAt,
-                startedAt, finishedAt, script, scriptVersion, suppliedScriptVersion, repository, dockerImageLocator,
-                arvadosSdkVersion, runtimeConstraints, Boolean.TRUE, scriptParameters, scriptParametersDigest, state,
-                running, success, output, log, priority, parentJobUuid, legacyTaskUuid, taskSequence, taskQsequence,
-                createdByJobUuid, legacyCreatedByTaskUuid, taskProgress, taskParameters, taskOutput);
+        return of(column -> column == JobColumn.NONDETERMINISTIC ? Boolean.TRUE : column.valueOf(this));
+    }
+
+    /**
+     * A task-like job from its columns' values as JDBC reads them, each asked of {@code value} by its row of the column
+     * table: the state as its text, integers as any {@link Number}, NULL as null (priority NULL reads as 0).
+     *
+     * @throws IllegalArgumentException for a state that is not a job state
+     */
+    public static TaskLikeJob of(Function<JobColumn, Object> value) {
+        Object[] arguments = new Object[COLUMNS.length];
+        for (int i = 0; i < arguments.length; i++) {
+            Object v = value.apply(COLUMNS[i]);
+            Class<?> type = COMPONENTS[i].getType();
+            if (type == JobState.class) {
+                v = JobState.fromText((String) v);
+            } else if ((type == Integer.class || type == int.class) && v instanceof Number n) {
+                v = n.intValue();
+            } else if (type == Long.class && v instanceof Number n) {
+                v = n.longValue();
+            } else if (type == int.class && v == null) {
+                v = 0;
+            }
+            arguments[i] = v;
+        }
+        try {
+            return CANONICAL.newInstance(arguments);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build a TaskLikeJob: " + e.getMessage(), e);
+        }
+    }
+
+    // The record's components and the column of each (components and written columns are one-to-one: JobColumnTest).
+    private static final RecordComponent[] COMPONENTS = TaskLikeJob.class.getRecordComponents();
+    private static final JobColumn[] COLUMNS = Arrays.stream(COMPONENTS)
+            .map(c -> JobColumn.named(c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT)))
+            .toArray(JobColumn[]::new);
+    private static final Constructor<TaskLikeJob> CANONICAL = canonical();
+
+    private static Constructor<TaskLikeJob> canonical() {
+        try {
+            return TaskLikeJob.class.getDeclaredConstructor(
+                    Arrays.stream(COMPONENTS).map(RecordComponent::getType).toArray(Class<?>[]::new));
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 }

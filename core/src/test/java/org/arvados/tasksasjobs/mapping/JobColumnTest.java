@@ -45,6 +45,19 @@ class JobColumnTest {
     }
 
     @Test
+    void aTaskLikeJobIsRebuiltFromItsColumnsValues() {
+        assertEquals(job, TaskLikeJob.of(column -> column.valueOf(job)));
+        // As JDBC reads them: integers of any width, the state as text.
+        TaskLikeJob read = TaskLikeJob.of(column -> column.valueOf(job) instanceof Integer i ? Long.valueOf(i) : column.valueOf(job));
+        assertEquals(job, read);
+        TaskLikeJob impure = job.impure();
+        assertEquals(Boolean.TRUE, impure.nondeterministic());
+        assertEquals(TaskLikeJob.of(column -> column == JobColumn.NONDETERMINISTIC ? Boolean.TRUE : column.valueOf(job)), impure);
+        assertThrows(IllegalArgumentException.class,
+                () -> TaskLikeJob.of(column -> column == JobColumn.STATE ? "Done" : column.valueOf(job)));
+    }
+
+    @Test
     void everyTaskColumnGivesBackItsJobTasksColumn() throws Exception {
         List<String> carried = new ArrayList<>();
         for (JobColumn column : JobColumn.values()) {

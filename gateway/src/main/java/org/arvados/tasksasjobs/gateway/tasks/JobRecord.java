@@ -1,9 +1,7 @@
 package org.arvados.tasksasjobs.gateway.tasks;
 
-import java.time.LocalDateTime;
 import java.util.Arrays;
 import java.util.Objects;
-import org.arvados.tasksasjobs.mapping.JobState;
 import org.arvados.tasksasjobs.mapping.TaskLikeJob;
 
 /**
@@ -63,53 +61,11 @@ record JobRecord(long id, Object[] values, String parentOwnerUuid) {
         if (!isTaskLike()) {
             throw new IllegalStateException("job " + uuid() + " is not a task-like job");
         }
-        JobState state;
         try {
-            state = JobState.fromText(text("state"));
+            return TaskLikeJob.of(column -> value(column.column()));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("task-like job " + uuid() + ": " + e.getMessage(), e);
         }
-        Long priority = (Long) value("priority");
-        Long sequence = (Long) value("task_sequence");
-        return new TaskLikeJob(
-                uuid(),
-                ownerUuid(),
-                text("modified_by_client_uuid"),
-                text("modified_by_user_uuid"),
-                time("modified_at"),
-                time("created_at"),
-                time("updated_at"),
-                time("started_at"),
-                time("finished_at"),
-                text("script"),
-                text("script_version"),
-                text("supplied_script_version"),
-                text("repository"),
-                text("docker_image_locator"),
-                text("arvados_sdk_version"),
-                text("runtime_constraints"),
-                (Boolean) value("nondeterministic"),
-                text("script_parameters"),
-                text("script_parameters_digest"),
-                state,
-                (Boolean) value("running"),
-                (Boolean) value("success"),
-                text("output"),
-                text("log"),
-                priority == null ? 0 : priority.intValue(),
-                parentJobUuid(),
-                legacyTaskUuid(),
-                sequence == null ? null : sequence.intValue(),
-                (Long) value("task_qsequence"),
-                text("created_by_job_uuid"),
-                text("legacy_created_by_task_uuid"),
-                (Double) value("task_progress"),
-                text("task_parameters"),
-                text("task_output"));
-    }
-
-    private LocalDateTime time(String column) {
-        return (LocalDateTime) value(column);
     }
 
     @Override
