@@ -139,6 +139,9 @@ public enum JobColumn {
     private static final List<JobColumn> EXPAND =
             Arrays.stream(values()).filter(c -> c.ordinal() >= PARENT_JOB_UUID.ordinal()).toList();
 
+    private static final List<JobColumn> ARVADOS =
+            Arrays.stream(values()).filter(c -> c.ordinal() < PARENT_JOB_UUID.ordinal()).toList();
+
     private final String column;
     private final SqlType type;
     private final Content content;
@@ -198,6 +201,11 @@ public enum JobColumn {
     /** Every column a task-like job writes (every one whose source is not NONE), in table order. */
     public static List<JobColumn> written() {
         return WRITTEN;
+    }
+
+    /** Arvados' own columns of jobs (the surrogate id aside), in table order: what the table holds before expand. */
+    public static List<JobColumn> arvados() {
+        return ARVADOS;
     }
 
     /** The columns the expand phase adds to jobs, in table order. */

@@ -2,18 +2,18 @@ package org.arvados.tasksasjobs.seed;
 
 import java.sql.SQLException;
 import java.util.Map;
+import org.arvados.tasksasjobs.mapping.JobColumn;
 import org.arvados.tasksasjobs.seed.JobPlan.State;
 import org.arvados.tasksasjobs.seed.Serialized.Format;
 
 /** Writes one {@code jobs} row per plan, as the API server and crunch-job left it. */
 final class JobRows {
 
-    /** Every column but the surrogate id, which the bigserial assigns in COPY order. */
-    static final String COLUMNS = "uuid, owner_uuid, modified_by_client_uuid, modified_by_user_uuid, modified_at, submit_id,"
-            + " script, script_version, script_parameters, cancelled_by_client_uuid, cancelled_by_user_uuid, cancelled_at,"
-            + " started_at, finished_at, running, success, output, created_at, updated_at, is_locked_by_uuid, log,"
-            + " tasks_summary, runtime_constraints, nondeterministic, repository, supplied_script_version,"
-            + " docker_image_locator, priority, description, state, arvados_sdk_version, components, script_parameters_digest";
+    /**
+     * Arvados' columns of jobs in table order, as {@link #write} gives their values; the surrogate id is the
+     * bigserial's, in COPY order.
+     */
+    static final String COLUMNS = JobColumn.names(JobColumn.arvados(), "");
 
     private final CopyRows out;
     private final Kind.Tally tally;
