@@ -11,7 +11,11 @@ import liquibase.change.custom.CustomTaskChange;
 import liquibase.database.Database;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.CustomChangeException;
+import liquibase.exception.DatabaseException;
 import liquibase.exception.ValidationErrors;
+import liquibase.executor.Executor;
+import liquibase.executor.ExecutorService;
+import liquibase.executor.LoggingExecutor;
 import liquibase.resource.ResourceAccessor;
 import org.arvados.tasksasjobs.changelog.SchemaState;
 import org.arvados.tasksasjobs.mapping.InheritPolicy;
@@ -55,6 +59,11 @@ public class BackfillChange implements CustomTaskChange {
             throw new CustomChangeException(e.getMessage(), e);
         }
         Connection connection = ((JdbcConnection) database.getConnection()).getUnderlyingConnection();
+        Executor executor = Scope.getCurrentScope().getSingleton(ExecutorService.class).getExecutor("jdbc", database);
+        if (executor instanceof LoggingExecutor) {
+            describeInstead(executor, connection, settings);
+            return;
+        }
         try {
             if (SchemaState.read(connection).contracted()) {
                 // After the contract phase every write to a task reaches the task-like jobs directly: nothing to carry.
@@ -73,6 +82,29 @@ public class BackfillChange implements CustomTaskChange {
             throw new CustomChangeException("backfill failed: " + e.getMessage() + "; committed batches are kept, run again to resume", e);
         } catch (MigrationRefusedException e) {
             throw new CustomChangeException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * update-sql, updateSQL and the like only print: the backfill, which writes through its own JDBC, says what it
+     * would do as SQL comments instead, from the plan's read-only survey (every task mapped as the backfill would,
+     * a sample written into a temporary table that is rolled back), and touches nothing.
+     */
+    private static void describeInstead(Executor executor, Connection connection, BackfillSettings settings)
+            throws CustomChangeException {
+        try {
+            MigrationPlan.Report plan = new MigrationPlan(connection, settings.mapping(), settings).survey();
+            executor.comment("tasks-as-jobs backfill: not run (this command only prints SQL); no row is written by it.");
+            executor.comment(String.format("It would examine %d of the %d tasks of job_tasks: carry %d as task-like jobs"
+                    + " and quarantine %d%s.", plan.toExamine(), plan.tasks(), plan.toCarry(),
+                    plan.toQuarantine().values().stream().mapToLong(Long::longValue).sum(),
+                    plan.toQuarantine().isEmpty() ? "" : " " + plan.toQuarantine()));
+            executor.comment(String.format("Estimated time: %d s (reading and mapping %.0f rows/s, writing %.0f rows/s, as"
+                    + " measured on this database just now).", plan.estimate().toSeconds(), plan.mapRowsPerSecond(),
+                    plan.writeRowsPerSecond()));
+            executor.comment("It runs in batches, each committed with its checkpoint, so it can be stopped and resumed.");
+        } catch (SQLException | DatabaseException e) {
+            throw new CustomChangeException("backfill (update-sql): cannot survey the tasks: " + e.getMessage(), e);
         }
     }
 
@@ -141,7 +173,7 @@ public class BackfillChange implements CustomTaskChange {
         return errors;
     }
 
-    /** Plain progress lines through Liquibase's UI, for runs under a stock Liquibase. */
+    /** Plain progress lines and the run's summary through Liquibase's UI, for runs under a stock Liquibase. */
     private static final class UiListener implements BackfillListener {
         private static final long INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
         private long lastReport = System.nanoTime();
@@ -154,6 +186,16 @@ public class BackfillChange implements CustomTaskChange {
                 Scope.getCurrentScope().getUI().sendMessage(String.format("backfill: %d/%d tasks (%.0f%%), %.0f rows/s",
                         p.done(), p.total(), p.fraction() * 100, p.rate()));
             }
+        }
+
+        @Override
+        public void finished(BackfillResult result) {
+            Scope.getCurrentScope().getUI().sendMessage(String.format("backfill: %d task-like jobs written, %d tasks"
+                    + " quarantined (they stay in job_tasks; see job_tasks_quarantine) in %.1f s", result.migrated(),
+                    result.quarantined(), result.elapsed().toNanos() / 1e9));
+            Scope.getCurrentScope().getUI().sendMessage("backfill: the contract phase (job_tasks becomes a view) runs only"
+                    + " when asked for by name, after a passed verification: tasks-as-jobs verify --baseline FILE, then"
+                    + " liquibase update --contexts=contract");
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import liquibase.Liquibase;
 import liquibase.Scope;
 import liquibase.UpdateSummaryOutputEnum;
+import liquibase.changelog.FastCheckService;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
@@ -74,6 +75,10 @@ final class LiquibaseSession {
         try {
             return Scope.child(scope, () -> {
                 Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
+                // Liquibase remembers, for the JVM's life, that a database was up to date for some contexts, and then
+                // skips its update. Another process (a killed migrator, a stock Liquibase, a rollback) may have changed
+                // it since: every session looks afresh.
+                Scope.getCurrentScope().getSingleton(FastCheckService.class).clearCache();
                 try {
                     // Not closed: closing a Liquibase closes its Database and with it the caller's connection.
                     Liquibase liquibase = new Liquibase(changelog,

@@ -207,12 +207,4 @@ public final class MigrationChangelog {
             return Optional.<String>empty();
         });
     }
-
-    /** Clears Liquibase's changelog lock; only for a lock a killed run left behind. */
-    public void releaseChangelogLock() throws LiquibaseException {
-        new LiquibaseSession(connection, Map.of()).run(CHANGELOG, (liquibase, db) -> {
-            liquibase.forceReleaseLocks();
-            return null;
-        });
-    }
 }

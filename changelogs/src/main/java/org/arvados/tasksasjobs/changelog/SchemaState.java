@@ -1,9 +1,17 @@
 package org.arvados.tasksasjobs.changelog;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.arvados.tasksasjobs.mapping.JobColumn;
 
 /**
  * Which phase a database is in, read in one query: the one answer to "is this an Arvados database, is it expanded,
@@ -22,12 +30,24 @@ import java.sql.SQLException;
  * @param deferredIndexTable tasks_as_jobs_deferred_index exists (a deferred-index run has indexes to rebuild)
  * @param capture            the online phase's change capture
  * @param changelogTable     Liquibase's databasechangelog exists
- * @param changelogLockTable Liquibase's databasechangeloglock exists
+ * @param backfilled         a backfill run finished here (or there are no tasks to carry) and none is unfinished
+ * @param missingColumns     Arvados columns that jobs or job_tasks lack ("jobs.script", ...): empty on an Arvados database
+ * @param railsVersion       the newest version in Rails' schema_migrations, or null when there is no such table
  */
 public record SchemaState(String schema, String database, boolean jobsTable, JobTasks jobTasks, boolean expanded,
                           boolean legacyTaskIdColumn, boolean quarantineTable, boolean checkpointTable,
                           boolean verificationTable, boolean deferredIndexTable, Capture capture,
-                          boolean changelogTable, boolean changelogLockTable) {
+                          boolean changelogTable, boolean backfilled, List<String> missingColumns, String railsVersion) {
+
+    /**
+     * The oldest Arvados API server schema the toolkit works on: the Rails migration (2014-07-09) from which
+     * job_tasks.qsequence is drawn from job_tasks_qsequence_seq, as the gateway draws it. The columns decide the rest.
+     */
+    public static final String OLDEST_RAILS_VERSION = "20140709172343";
+
+    public SchemaState {
+        missingColumns = List.copyOf(missingColumns);
+    }
 
     /** What the name job_tasks stands for. */
     public enum JobTasks {
@@ -64,13 +84,25 @@ public record SchemaState(String schema, String database, boolean jobsTable, Job
                    (SELECT tgenabled::text FROM pg_trigger WHERE tgname = 'tasks_as_jobs_capture'
                            AND tgrelid IN (to_regclass('job_tasks'), to_regclass('job_tasks_legacy')) LIMIT 1),
                    to_regclass('databasechangelog') IS NOT NULL,
-                   to_regclass('databasechangeloglock') IS NOT NULL
+                   (SELECT array_agg(attname::text) FROM pg_attribute
+                    WHERE attrelid = to_regclass('jobs') AND attnum > 0 AND NOT attisdropped),
+                   (SELECT array_agg(attname::text) FROM pg_attribute
+                    WHERE attrelid = coalesce(to_regclass('job_tasks_legacy'), to_regclass('job_tasks')) AND attnum > 0
+                      AND NOT attisdropped),
+                   to_regclass('schema_migrations') IS NOT NULL
             """;
+
+    /** Read only when the tables exist: a query cannot name a table that is not there, even in a branch not taken. */
+    private static final String BACKFILLED = "SELECT (EXISTS (SELECT 1 FROM tasks_as_jobs_checkpoint WHERE finished_at IS NOT NULL)"
+            + " OR NOT EXISTS (SELECT 1 FROM job_tasks))"
+            + " AND NOT EXISTS (SELECT 1 FROM tasks_as_jobs_checkpoint WHERE finished_at IS NULL)";
+    private static final String RAILS_VERSION = "SELECT max(version) FROM schema_migrations";
 
     /** Reads the state of the database behind {@code connection}, in one query that changes nothing. */
     public static SchemaState read(Connection connection) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement(READ); ResultSet rs = st.executeQuery()) {
             rs.next();
+            boolean checkpointTable = rs.getBoolean(8);
             String relkind = rs.getString(4);
             JobTasks jobTasks = relkind == null ? JobTasks.ABSENT
                     : relkind.equals("v") ? JobTasks.VIEW
@@ -78,9 +110,36 @@ public record SchemaState(String schema, String database, boolean jobsTable, Job
                     : JobTasks.ABSENT;
             String trigger = rs.getString(11);
             Capture capture = trigger == null ? Capture.ABSENT : trigger.equals("D") ? Capture.DISABLED : Capture.ACTIVE;
+            List<String> missing = new ArrayList<>();
+            missing(rs.getArray(13), "jobs", JobColumn.arvados().stream().map(JobColumn::column).toList(), missing);
+            missing(rs.getArray(14), "job_tasks", JOB_TASKS_COLUMNS, missing);
             return new SchemaState(rs.getString(1), rs.getString(2), rs.getBoolean(3), jobTasks, rs.getBoolean(5),
-                    rs.getBoolean(6), rs.getBoolean(7), rs.getBoolean(8), rs.getBoolean(9), rs.getBoolean(10), capture,
-                    rs.getBoolean(12), rs.getBoolean(13));
+                    rs.getBoolean(6), rs.getBoolean(7), checkpointTable, rs.getBoolean(9), rs.getBoolean(10), capture,
+                    rs.getBoolean(12), checkpointTable && scalar(connection, BACKFILLED, Boolean.class),
+                    missing, rs.getBoolean(15) ? scalar(connection, RAILS_VERSION, String.class) : null);
+        }
+    }
+
+    /** job_tasks' columns: the ones the column table says task-like jobs give back, the surrogate id and success. */
+    private static final List<String> JOB_TASKS_COLUMNS = Stream.concat(Stream.of("id", "success"),
+            Arrays.stream(JobColumn.values()).map(JobColumn::taskColumn).filter(Objects::nonNull)).toList();
+
+    private static void missing(Array present, String table, List<String> expected, List<String> missing) throws SQLException {
+        if (present == null) {
+            return; // no such table: whyNotArvados names the table
+        }
+        Set<String> names = Set.of((String[]) present.getArray());
+        for (String column : expected) {
+            if (!names.contains(column)) {
+                missing.add(table + "." + column);
+            }
+        }
+    }
+
+    private static <T> T scalar(Connection connection, String sql, Class<T> type) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(sql); ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return rs.getObject(1, type);
         }
     }
 
@@ -95,10 +154,18 @@ public record SchemaState(String schema, String database, boolean jobsTable, Job
      */
     public String whyNotArvados() {
         boolean tasks = jobTasks != JobTasks.ABSENT;
+        String where = "schema " + schema + " of database " + database;
         if (jobsTable && tasks) {
+            if (!missingColumns.isEmpty()) {
+                return String.join(", ", missingColumns) + (missingColumns.size() == 1 ? " is" : " are") + " missing in "
+                        + where + ": not the crunch v1 tables of an Arvados API server (check --url / PGDATABASE)";
+            }
+            if (railsVersion != null && !(railsVersion.matches("\\d{14}") && railsVersion.compareTo(OLDEST_RAILS_VERSION) >= 0)) {
+                return "schema_migrations of " + where + " ends at version " + railsVersion + ": an Arvados API server"
+                        + " database from before " + OLDEST_RAILS_VERSION + " (or not one), which this toolkit does not support";
+            }
             return null;
         }
-        String where = "schema " + schema + " of database " + database;
         if (!jobsTable && !tasks) {
             return "no jobs or job_tasks table in " + where + ": not an Arvados database (check --url / PGDATABASE)";
         }

@@ -36,7 +36,8 @@ class SchemaStateTest {
             SchemaState migrated = SchemaState.read(c);
             assertTrue(migrated.expanded() && migrated.legacyTaskIdColumn() && migrated.quarantineTable()
                     && migrated.checkpointTable() && migrated.verificationTable() && migrated.changelogTable()
-                    && migrated.changelogLockTable(), migrated.toString());
+                    && migrated.backfilled(), migrated.toString());
+            assertFalse(baseline.backfilled());
             assertEquals(Capture.ACTIVE, migrated.capture());
             assertFalse(migrated.contracted());
 
@@ -57,6 +58,25 @@ class SchemaStateTest {
             assertEquals(Capture.ABSENT, rolledBack.capture());
             assertFalse(rolledBack.expanded() || rolledBack.legacyTaskIdColumn() || rolledBack.quarantineTable()
                     || rolledBack.checkpointTable() || rolledBack.verificationTable(), rolledBack.toString());
+        }
+    }
+
+    @Test
+    void refusesTablesWithoutTheArvadosColumnsOrAnOlderArvadosNamingWhy(TestDatabase db) throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE schema_migrations (version varchar(255) PRIMARY KEY)");
+            st.execute("INSERT INTO schema_migrations VALUES ('20130523060213'), ('20190808145904')");
+            assertNull(SchemaState.read(c).whyNotArvados(), "an Arvados of 2019");
+            st.execute("DELETE FROM schema_migrations WHERE version = '20190808145904'");
+            assertTrue(SchemaState.read(c).whyNotArvados().contains("ends at version 20130523060213"),
+                    SchemaState.read(c).whyNotArvados());
+            st.execute("DROP TABLE schema_migrations");
+
+            st.execute("ALTER TABLE jobs DROP COLUMN script_parameters_digest");
+            st.execute("ALTER TABLE job_tasks DROP COLUMN qsequence");
+            assertEquals("jobs.script_parameters_digest, job_tasks.qsequence are missing in schema public of database "
+                    + c.getCatalog() + ": not the crunch v1 tables of an Arvados API server (check --url / PGDATABASE)",
+                    SchemaState.read(c).whyNotArvados());
         }
     }
 

@@ -201,7 +201,7 @@ public final class MigrationBench implements AutoCloseable {
                 AtomicReference<Duration> rebuild = new AtomicReference<>(Duration.ZERO);
                 Figures f = measure("migrate-deferred", plan.workers(), () -> {
                     Migrator.Outcome outcome = new Migrator(c, () -> connect(deferred), BackfillListener.NONE)
-                            .migrate(new Migrator.Options(List.of(Phase.BACKFILL), parallel, false)
+                            .migrate(new Migrator.Options(List.of(Phase.BACKFILL), parallel)
                                     .withDeferredIndexes(DeferredIndexes.DEFAULT_MAINTENANCE_WORK_MEM));
                     rebuild.set(outcome.indexRebuild());
                     return outcome.backfill().migrated();
@@ -215,12 +215,12 @@ public final class MigrationBench implements AutoCloseable {
 
     private Migrator.Outcome backfill(Connection c, String database, BackfillSettings settings) throws Exception {
         return new Migrator(c, () -> connect(database), BackfillListener.NONE)
-                .migrate(new Migrator.Options(List.of(Phase.BACKFILL), settings, false));
+                .migrate(new Migrator.Options(List.of(Phase.BACKFILL), settings));
     }
 
     private static void expand(Connection c) throws Exception {
         new Migrator(c, BackfillListener.NONE)
-                .migrate(new Migrator.Options(List.of(Phase.EXPAND), BackfillSettings.defaults(), false));
+                .migrate(new Migrator.Options(List.of(Phase.EXPAND), BackfillSettings.defaults()));
     }
 
     private Figures measure(String variant, int workers, Work work) throws Exception {

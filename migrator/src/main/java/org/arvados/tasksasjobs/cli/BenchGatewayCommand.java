@@ -88,7 +88,7 @@ final class BenchGatewayCommand implements Callable<Integer> {
             BaselineSchema.apply(c);
             new SeedGenerator(new SeedSpec(seedJobs, 10, 1, false)).writeTo(c);
             new Migrator(c, BackfillListener.NONE).migrate(
-                    new Migrator.Options(List.of(Phase.EXPAND, Phase.BACKFILL), BackfillSettings.defaults(), false));
+                    new Migrator.Options(List.of(Phase.EXPAND, Phase.BACKFILL), BackfillSettings.defaults()));
             List<String> parents = parents(c);
             String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
             Files.writeString(tokens, token + " " + BENCH_USER + "\n");

@@ -3,11 +3,14 @@ package org.arvados.tasksasjobs.cli;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** How a command that changes the schema (migrate, demo, rollback) waits for locks, and clears a stale Liquibase one. */
+/** How a command that changes the schema (migrate, demo, rollback) waits for locks. */
 final class LockOptions {
 
-    @Option(names = "--release-stale-lock",
-            description = "Clear a Liquibase changelog lock left by a killed run (only when no migrator is running).")
+    /**
+     * Accepted so that scripts written for earlier versions keep working: Liquibase's lock is now a session lock that
+     * dies with a killed run, so there is never a stale one to clear.
+     */
+    @Option(names = "--release-stale-lock", hidden = true)
     boolean releaseStaleLock;
 
     @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationText.class,

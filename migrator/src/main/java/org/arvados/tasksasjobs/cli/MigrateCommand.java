@@ -191,7 +191,7 @@ final class MigrateCommand implements Callable<Integer> {
         Migrator.Options options(RunOptions run) {
             try {
                 BackfillSettings settings = settings().withPause(run.pause).withWorkers(run.workers);
-                return new Migrator.Options(phases(), settings, run.locks.releaseStaleLock, run.locks.lockTimeout);
+                return new Migrator.Options(phases(), settings, run.locks.lockTimeout);
             } catch (IllegalArgumentException e) {
                 throw new MigratorException(e.getMessage(), ExitCode.USAGE);
             }

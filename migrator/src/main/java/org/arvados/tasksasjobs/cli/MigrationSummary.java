@@ -23,7 +23,6 @@ record MigrationSummary(String target, Migrator.Outcome outcome) {
     void print(PrintWriter out) {
         out.println("migrated " + target + " (phases: "
                 + outcome.phases().stream().map(Phase::context).collect(Collectors.joining(", ")) + ")");
-        outcome.releasedLock().ifPresent(l -> out.println("  released a stale Liquibase changelog lock (" + l + ")"));
         BackfillResult b = outcome.backfill();
         if (b != null) {
             BackfillResult.Totals t = b.totals();
@@ -68,7 +67,6 @@ record MigrationSummary(String target, Migrator.Outcome outcome) {
         root.put("complete", complete());
         root.putArray("phases").addAll(outcome.phases().stream().map(p -> JSON.getNodeFactory().textNode(p.context())).toList());
         root.put("elapsed_seconds", outcome.elapsed().toMillis() / 1000.0);
-        outcome.releasedLock().ifPresent(l -> root.put("released_stale_lock", l));
         root.putArray("indexes_deferred").addAll(outcome.deferredIndexes().stream().map(JSON.getNodeFactory()::textNode).toList());
         root.putArray("indexes_rebuilt").addAll(outcome.rebuiltIndexes().stream().map(JSON.getNodeFactory()::textNode).toList());
         root.put("index_rebuild_seconds", outcome.indexRebuild().toMillis() / 1000.0);

@@ -32,7 +32,7 @@ final class RollbackCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long start = System.nanoTime();
         try (DatabaseTarget target = connection.open("tasks-as-jobs rollback"); Connection c = target.connect()) {
-            new Migrator(c, BackfillListener.NONE).rollback(force, locks.releaseStaleLock, locks.lockTimeout);
+            new Migrator(c, BackfillListener.NONE).rollback(force, locks.lockTimeout);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("rolled back %s to before tasks-as-jobs in %s%n", target.describe(),
                     MigrationSummary.seconds((System.nanoTime() - start) / 1_000_000));

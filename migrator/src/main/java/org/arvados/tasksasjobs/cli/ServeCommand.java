@@ -60,6 +60,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " parent key), so tasks created here are mapped as migrated ones were")
     Path inheritPolicy;
 
+    @Option(names = "--allow-partial-migration",
+            description = "Serve although no backfill has finished here (tasks not yet carried are invisible to scripts"
+                    + " meanwhile); by default serve waits for a finished migrate.")
+    boolean allowPartialMigration;
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
@@ -73,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (DatabaseTarget target = connection.open("tasks-as-jobs serve")) {
-            requireMigrated(target);
+            requireMigrated(target, allowPartialMigration);
             var properties = target.connectionProperties();
             GatewaySettings settings = new GatewaySettings(target.jdbcUrl(), PGProperty.USER.getOrDefault(properties),
                     PGProperty.PASSWORD.getOrDefault(properties), bind, port, threads, tokens,
@@ -107,8 +112,11 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** The gateway serves task-like jobs: there must be some, so the expand phase must have run. */
-    private static void requireMigrated(DatabaseTarget target) throws SQLException {
+    /**
+     * The gateway serves tasks as task-like jobs: the expand phase must have run, and unless told otherwise a backfill
+     * must have finished, or scripts would miss the tasks not carried yet.
+     */
+    private static void requireMigrated(DatabaseTarget target, boolean allowPartial) throws SQLException {
         try (Connection c = target.connect()) {
             SchemaState schema = SchemaState.read(c);
             String why = schema.whyNotArvados();
@@ -118,6 +126,11 @@ final class ServeCommand implements Callable<Integer> {
             if (!schema.expanded()) {
                 throw new MigrationRefusedException("serve: this database is not migrated (jobs has no task-like job"
                         + " columns); run `tasks-as-jobs migrate` first");
+            }
+            if (!schema.backfilled() && !allowPartial) {
+                throw new MigrationRefusedException("serve: no backfill has finished on this database, so some tasks are"
+                        + " not task-like jobs yet and scripts would not see them; run `tasks-as-jobs migrate` to the end"
+                        + " first, or pass --allow-partial-migration to serve what is there");
             }
         }
     }

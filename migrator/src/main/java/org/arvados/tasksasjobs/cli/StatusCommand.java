@@ -64,9 +64,13 @@ final class StatusCommand implements Callable<Integer> {
         }, () -> out.println("  backfill: never run"));
         out.printf("  job_tasks: %,d tasks, %,d carried, %,d quarantined, %,d not yet handled%n",
                 s.tasks(), s.carried(), s.quarantined(), s.neither());
-        s.changesWaiting().ifPresentOrElse(n -> out.printf("  online: capturing job_tasks writes; %,d changes waiting%s%n", n,
-                        n > 0 ? " (migrate applies them)" : ""),
-                () -> out.println("  online: not installed (job_tasks writes are not captured)"));
+        switch (s.capture()) {
+            case ACTIVE -> out.printf("  online: capturing job_tasks writes; %,d changes waiting%s%n", s.changesWaiting().orElse(0),
+                    s.changesWaiting().orElse(0) > 0 ? " (migrate applies them)" : "");
+            case DISABLED -> out.printf("  online: installed, resting: job_tasks is the contract's view, whose writes reach the"
+                    + " task-like jobs directly; %,d changes waiting%n", s.changesWaiting().orElse(0));
+            case ABSENT -> out.println("  online: not installed (job_tasks writes are not captured)");
+        }
         s.quarantinedBy().forEach((reason, n) -> out.printf("    quarantined %s: %,d%n", reason, n));
         if (!deferred.isEmpty()) {
             out.println("  deferred indexes waiting: " + String.join(", ", deferred)
@@ -77,10 +81,7 @@ final class StatusCommand implements Callable<Integer> {
                         + " (kept equal to the view); rollback gives the table back"
                 : "  contract: not applied (job_tasks is the table; migrate --phases contract after a passed verify)");
         out.println("  migrator lock: " + s.migratorLock());
-        s.liquibaseLock().ifPresent(l -> out.println("  Liquibase changelog lock: " + l
-                + (s.migratorLock().equals("nobody")
-                        ? " -- no migrator is running, so a killed run left it; migrate --release-stale-lock clears it"
-                        : "")));
+        s.liquibaseLock().ifPresent(l -> out.println("  Liquibase changelog lock: " + l + " (a Liquibase run is in progress)"));
     }
 
     private static String json(String target, MigrationStatus s, List<String> deferred) {
@@ -104,6 +105,7 @@ final class StatusCommand implements Callable<Integer> {
         root.put("quarantined", s.quarantined());
         root.put("not_yet_handled", s.neither());
         root.put("online", s.online());
+        root.put("online_capture", s.capture().name().toLowerCase(java.util.Locale.ROOT));
         root.put("contracted", s.contracted());
         s.changesWaiting().ifPresent(n -> root.put("changes_waiting", n));
         var waiting = root.putArray("deferred_indexes");

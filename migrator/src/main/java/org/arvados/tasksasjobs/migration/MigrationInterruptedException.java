@@ -58,7 +58,7 @@ public final class MigrationInterruptedException extends RuntimeException {
         String kept = command.equals("rollback") ? "what was already rolled back is kept" : "committed batches are kept";
         String message = switch (fault) {
             case CONNECTION_LOST -> "the database connection was lost " + place + "; " + kept + "; run " + command
-                    + " again (with --release-stale-lock if it reports Liquibase's lock left set)";
+                    + " again";
             case LOCK_TIMEOUT -> "could not get a lock within the lock timeout (" + seconds(lockTimeout) + ") " + place
                     + ": another session (crunch, or a long transaction) holds a lock on a table the migrator needs; "
                     + kept + "; run " + command + " again when it is released, or raise --lock-timeout";

@@ -31,10 +31,12 @@ import org.arvados.tasksasjobs.changelog.MigrationChangelog;
  * @param liquibaseLock    Liquibase's changelog lock, when set
  * @param changesWaiting   with the online phase installed, job_tasks writes captured and not applied yet (the next
  *                         migrate applies them); empty without it
+ * @param capture          the online phase's capture: active, disabled (resting while job_tasks is the contract's
+ *                         view) or absent
  */
 public record MigrationStatus(String arvados, List<AppliedChangeSet> changeSets, Optional<Run> lastRun, long tasks,
                               long carried, Map<String, Long> quarantinedBy, long neither, String migratorLock,
-                              Optional<String> liquibaseLock, OptionalLong changesWaiting) {
+                              Optional<String> liquibaseLock, OptionalLong changesWaiting, SchemaState.Capture capture) {
 
     /** A changeSet as DATABASECHANGELOG recorded it. */
     public record AppliedChangeSet(String id, LocalDateTime executedAt, String execType) { }
@@ -70,11 +72,10 @@ public record MigrationStatus(String arvados, List<AppliedChangeSet> changeSets,
         SchemaState schema = SchemaState.read(connection);
         String why = schema.whyNotArvados();
         String migratorLock = MigrationLock.holder(connection);
-        Optional<String> liquibaseLock = schema.changelogLockTable()
-                ? new MigrationChangelog(connection).changelogLockHolder() : Optional.empty();
+        Optional<String> liquibaseLock = new MigrationChangelog(connection).changelogLockHolder();
         if (why != null) {
             return new MigrationStatus(why, List.of(), Optional.empty(), 0, 0, Map.of(), 0, migratorLock, liquibaseLock,
-                    OptionalLong.empty());
+                    OptionalLong.empty(), schema.capture());
         }
         List<AppliedChangeSet> changeSets = new ArrayList<>();
         if (schema.changelogTable()) {
@@ -142,6 +143,6 @@ public record MigrationStatus(String arvados, List<AppliedChangeSet> changeSets,
             }
         }
         return new MigrationStatus(null, List.copyOf(changeSets), lastRun, tasks, carried, java.util.Collections.unmodifiableMap(byReason), neither,
-                migratorLock, liquibaseLock, changesWaiting);
+                migratorLock, liquibaseLock, changesWaiting, schema.capture());
     }
 }

@@ -62,7 +62,7 @@ public final class Migrator {
      *                           and rebuild them after it (their definitions are kept in the database meanwhile)
      * @param maintenanceWorkMem maintenance_work_mem for each index rebuild, e.g. 512MB
      */
-    public record Options(List<Phase> phases, BackfillSettings settings, boolean releaseStaleLock, Duration lockTimeout,
+    public record Options(List<Phase> phases, BackfillSettings settings, Duration lockTimeout,
                           boolean deferIndexes, String maintenanceWorkMem) {
         public Options {
             phases = List.copyOf(phases);
@@ -75,17 +75,17 @@ public final class Migrator {
             DeferredIndexes.requireMemory(maintenanceWorkMem);
         }
 
-        public Options(List<Phase> phases, BackfillSettings settings, boolean releaseStaleLock, Duration lockTimeout) {
-            this(phases, settings, releaseStaleLock, lockTimeout, false, DeferredIndexes.DEFAULT_MAINTENANCE_WORK_MEM);
+        public Options(List<Phase> phases, BackfillSettings settings, Duration lockTimeout) {
+            this(phases, settings, lockTimeout, false, DeferredIndexes.DEFAULT_MAINTENANCE_WORK_MEM);
         }
 
-        public Options(List<Phase> phases, BackfillSettings settings, boolean releaseStaleLock) {
-            this(phases, settings, releaseStaleLock, DEFAULT_LOCK_TIMEOUT);
+        public Options(List<Phase> phases, BackfillSettings settings) {
+            this(phases, settings, DEFAULT_LOCK_TIMEOUT);
         }
 
         /** These options with the search and trigram indexes dropped for the backfill and rebuilt after it. */
         public Options withDeferredIndexes(String maintenanceWorkMem) {
-            return new Options(phases, settings, releaseStaleLock, lockTimeout, true, maintenanceWorkMem);
+            return new Options(phases, settings, lockTimeout, true, maintenanceWorkMem);
         }
     }
 
@@ -93,12 +93,11 @@ public final class Migrator {
      * What a migrate did.
      *
      * @param backfill        the backfill's result; null when the backfill phase was not asked for
-     * @param releasedLock    the stale Liquibase lock that was cleared first, if any
      * @param deferredIndexes the indexes this run dropped before its backfill (--defer-indexes)
      * @param rebuiltIndexes  the indexes rebuilt after the backfill: this run's and any a killed run left dropped
      * @param indexRebuild    how long the rebuilds took (zero when there was none); part of {@code elapsed}
      */
-    public record Outcome(List<Phase> phases, BackfillResult backfill, Optional<String> releasedLock, Duration elapsed,
+    public record Outcome(List<Phase> phases, BackfillResult backfill, Duration elapsed,
                           List<String> deferredIndexes, List<String> rebuiltIndexes, Duration indexRebuild) {
         /** Every task was carried or quarantined (or the run had no backfill). */
         public boolean complete() {
@@ -154,7 +153,7 @@ public final class Migrator {
         };
         try (MigrationLock lock = MigrationLock.acquire(connection)) {
             MigrationChangelog changelog = new MigrationChangelog(connection);
-            Optional<String> released = clearStaleLiquibaseLock(changelog, options.releaseStaleLock());
+            refuseWhileLiquibaseRuns(changelog);
             List<String> deferred = List.of();
             try {
                 if (options.deferIndexes() && options.phases().contains(Phase.BACKFILL)) {
@@ -177,7 +176,7 @@ public final class Migrator {
             long rebuildStart = System.nanoTime();
             List<String> rebuilt = DeferredIndexes.rebuild(connection, options.maintenanceWorkMem());
             Duration rebuild = rebuilt.isEmpty() ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - rebuildStart);
-            return new Outcome(options.phases(), result.get(), released, Duration.ofNanos(System.nanoTime() - start),
+            return new Outcome(options.phases(), result.get(), Duration.ofNanos(System.nanoTime() - start),
                     deferred, rebuilt, rebuild);
         }
     }
@@ -186,17 +185,17 @@ public final class Migrator {
      * Undoes every phase. Refuses, unless forced, when task-like jobs exist that no job_tasks row stands for
      * (made after the migration, through the shim): the rollback would delete them and nothing could bring them back.
      */
-    public void rollback(boolean force, boolean releaseStaleLock) throws SQLException, LiquibaseException {
-        rollback(force, releaseStaleLock, DEFAULT_LOCK_TIMEOUT);
+    public void rollback(boolean force) throws SQLException, LiquibaseException {
+        rollback(force, DEFAULT_LOCK_TIMEOUT);
     }
 
-    /** {@link #rollback(boolean, boolean)} with the lock timeout given (zero: no limit). */
-    public void rollback(boolean force, boolean releaseStaleLock, Duration lockTimeout) throws SQLException, LiquibaseException {
+    /** {@link #rollback(boolean)} with the lock timeout given (zero: no limit). */
+    public void rollback(boolean force, Duration lockTimeout) throws SQLException, LiquibaseException {
         applyLockTimeout(lockTimeout);
         requireArvados();
         try (MigrationLock lock = MigrationLock.acquire(connection)) {
             MigrationChangelog changelog = new MigrationChangelog(connection);
-            clearStaleLiquibaseLock(changelog, releaseStaleLock);
+            refuseWhileLiquibaseRuns(changelog);
             // Indexes a killed --defer-indexes run left dropped come back before anything is undone.
             DeferredIndexes.rebuild(connection, DeferredIndexes.DEFAULT_MAINTENANCE_WORK_MEM);
             if (!SchemaState.read(connection).expanded()) {
@@ -258,25 +257,16 @@ public final class Migrator {
     }
 
     /**
-     * Liquibase's changelog lock is a row, so a killed run leaves it set and the next run would wait five minutes and
-     * fail. We hold the migrators' advisory lock here, which a live migrator would hold: so if Liquibase's lock is set,
-     * either a killed tasks-as-jobs run left it or a stock Liquibase is running right now. Only the DBA can tell.
+     * Liquibase's changelog lock is a session-level advisory lock (changelogs' SessionLockService), so a killed run
+     * leaves none behind. We hold the migrators' lock here; if Liquibase's is held, a stock Liquibase is running on
+     * this database right now: refuse at once, naming it, as a second migrator is refused.
      */
-    private Optional<String> clearStaleLiquibaseLock(MigrationChangelog changelog, boolean release) throws LiquibaseException, SQLException {
-        if (!SchemaState.read(connection).changelogLockTable()) {
-            return Optional.empty();
-        }
+    private void refuseWhileLiquibaseRuns(MigrationChangelog changelog) throws LiquibaseException {
         Optional<String> holder = changelog.changelogLockHolder();
-        if (holder.isEmpty()) {
-            return Optional.empty();
+        if (holder.isPresent()) {
+            throw new MigrationRefusedException("a Liquibase run holds this database's changelog lock (" + holder.get()
+                    + "); wait for it to end, or stop it, then run again");
         }
-        if (!release) {
-            throw new MigrationRefusedException("Liquibase's changelog lock is set (" + holder.get() + ") but no tasks-as-jobs"
-                    + " migrator is running: a killed run left it. If no other Liquibase is running on this database,"
-                    + " run again with --release-stale-lock");
-        }
-        changelog.releaseChangelogLock();
-        return holder;
     }
 
     private long taskLikeJobsWithoutTask() throws SQLException {

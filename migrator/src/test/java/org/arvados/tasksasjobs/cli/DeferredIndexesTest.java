@@ -84,7 +84,7 @@ class DeferredIndexesTest {
         Cli.Run status = run("status", "--url", db.jdbcUrl());
         assertTrue(status.out().contains("deferred indexes waiting: jobs_search_index, jobs_trgm_text_search_idx"), status.out());
 
-        Cli.Run resumed = run("migrate", "--url", db.jdbcUrl(), "--release-stale-lock");
+        Cli.Run resumed = run("migrate", "--url", db.jdbcUrl());
 
         assertEquals(ExitCode.OK, resumed.exitCode(), resumed.err());
         assertTrue(resumed.out().contains("resuming an interrupted run"), resumed.out());
@@ -100,7 +100,7 @@ class DeferredIndexesTest {
     void rollbackAfterAKilledDeferredRunRestoresTheIndexes(TestDatabase db) throws Exception {
         List<String> before = seedAndKillDeferredMigrate(db);
 
-        Cli.Run rollback = run("rollback", "--url", db.jdbcUrl(), "--release-stale-lock");
+        Cli.Run rollback = run("rollback", "--url", db.jdbcUrl());
 
         assertEquals(ExitCode.OK, rollback.exitCode(), rollback.err());
         assertEquals(before, definitions(db));

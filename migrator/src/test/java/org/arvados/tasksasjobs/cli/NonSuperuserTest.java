@@ -49,7 +49,7 @@ class NonSuperuserTest {
             Sql.execute(db, "GRANT CREATE ON SCHEMA public TO " + role);
             Path baseline = dir.resolve("baseline.jsonl");
             expect(ExitCode.OK, run("verify", "--url", url, "--record-baseline", baseline.toString()));
-            expect(ExitCode.OK, run("migrate", "--url", url, "--release-stale-lock"));
+            expect(ExitCode.OK, run("migrate", "--url", url));
             expect(ExitCode.OK, run("status", "--url", url));
             expect(ExitCode.OK, run("verify", "--url", url, "--baseline", baseline.toString()));
             expect(ExitCode.OK, run("rollback", "--url", url));

@@ -98,7 +98,7 @@ class OnlineMigrationTest {
                 public void finished(BackfillResult result) {
                     first.set(result);
                 }
-            }).migrate(new Migrator.Options(ONLINE, BackfillSettings.defaults(), false));
+            }).migrate(new Migrator.Options(ONLINE, BackfillSettings.defaults()));
         } finally {
             // The writer wrote through the walk and the drain that followed it; stop it now (after the walk is done).
             stop.set(true);
@@ -116,7 +116,7 @@ class OnlineMigrationTest {
         while (waiting > 0 && reruns < 3) {
             try (Connection c = db.connect()) {
                 Migrator.Outcome outcome = new Migrator(c, BackfillListener.NONE)
-                        .migrate(new Migrator.Options(ONLINE, BackfillSettings.defaults(), false));
+                        .migrate(new Migrator.Options(ONLINE, BackfillSettings.defaults()));
                 waiting = outcome.backfill().changesWaiting();
             }
             reruns++;

@@ -88,6 +88,24 @@ class ServeCommandTest {
     }
 
     @Test
+    void refusesAnExpandedDatabaseWhoseBackfillHasNotFinishedUnlessAllowed(TestDatabase db) throws Exception {
+        assertEquals(ExitCode.OK, run("seed", "--url", db.jdbcUrl(), "--jobs", "2", "--tasks-per-job", "2").exitCode());
+        assertEquals(ExitCode.OK, run("migrate", "--url", db.jdbcUrl(), "--phases", "expand").exitCode());
+        Path tokens = Files.writeString(dir.resolve("tokens"), TOKEN + " zzzzz-tpzed-000000000000000\n");
+
+        Cli.Run serve = run("serve", "--url", db.jdbcUrl(), "--port", "0", "--tokens", tokens.toString());
+
+        assertEquals(ExitCode.FAILURE, serve.exitCode());
+        assertTrue(serve.err().contains("no backfill has finished") && serve.err().contains("--allow-partial-migration"),
+                serve.err());
+        // Told it may, it gets past the check (and then fails only on the port, which the test makes impossible).
+        Cli.Run allowed = run("serve", "--url", db.jdbcUrl(), "--port", "1", "--bind", "192.0.2.1", "--tokens",
+                tokens.toString(), "--allow-partial-migration");
+        assertEquals(ExitCode.FAILURE, allowed.exitCode());
+        assertTrue(allowed.err().contains("cannot listen on"), allowed.err());
+    }
+
+    @Test
     void checksItsOptionsBeforeTouchingTheDatabase() {
         Cli.Run port = run("serve", "--url", "jdbc:postgresql://127.0.0.1:1/none", "--port", "70000");
         assertEquals(ExitCode.USAGE, port.exitCode());

@@ -75,7 +75,7 @@ class WorkersTest {
                 + Sql.count(db, "SELECT count(*) FROM job_tasks_quarantine"), "only committed batches are kept");
         assertTrue(handled >= 400 && handled < tasks, "four or more committed batches: " + handled);
 
-        Cli.Run resumed = run("migrate", "--url", db.jdbcUrl(), "--workers", "3", "--release-stale-lock");
+        Cli.Run resumed = run("migrate", "--url", db.jdbcUrl(), "--workers", "3");
 
         assertEquals(ExitCode.OK, resumed.exitCode(), resumed.out() + resumed.err());
         assertTrue(resumed.out().contains("resuming an interrupted run"), resumed.out());
