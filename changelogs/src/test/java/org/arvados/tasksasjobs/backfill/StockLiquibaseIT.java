@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import org.arvados.tasksasjobs.testdb.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The changelog under a stock Liquibase command line (liquibase.integration.commandline.LiquibaseCommandLine), with
@@ -65,6 +66,45 @@ class StockLiquibaseIT {
                     + " and quarantine 1 {orphan=1}."), sql.output());
             assertTrue(sql.output().contains("ALTER TABLE jobs"), "the expand DDL is printed: " + sql.output());
             assertEquals(before, everyTable(rows, true), "update-sql left every table and its rows as they were, Liquibase's own too");
+        }
+    }
+
+    @Test
+    void theMavenPluginsUpdateSqlAlsoOnlyPrints(TestDatabase db, @TempDir Path dir) throws Exception {
+        try (var c = db.connect()) {
+            ArvadosRows rows = seed(c, 12);
+            String before = everyTable(rows, true);
+            Path jar = Path.of(System.getProperty("liquibaseJar")).toAbsolutePath();
+            Files.writeString(dir.resolve("pom.xml"), """
+                    <project xmlns="http://maven.apache.org/POM/4.0.0">
+                      <modelVersion>4.0.0</modelVersion>
+                      <groupId>example</groupId><artifactId>dba</artifactId><version>1</version><packaging>pom</packaging>
+                      <build><plugins><plugin>
+                        <groupId>org.liquibase</groupId><artifactId>liquibase-maven-plugin</artifactId><version>%s</version>
+                        <configuration>
+                          <changeLogFile>db/changelog/tasks-as-jobs.xml</changeLogFile>
+                          <url>${db.url}</url>
+                          <migrationSqlOutputFile>${project.build.directory}/update.sql</migrationSqlOutputFile>
+                        </configuration>
+                        <dependencies>
+                          <dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId><version>%s</version></dependency>
+                          <dependency><groupId>org.arvados.tasksasjobs</groupId><artifactId>changelogs-liquibase</artifactId>
+                            <version>1</version><scope>system</scope><systemPath>%s</systemPath></dependency>
+                        </dependencies>
+                      </plugin></plugins></build>
+                    </project>
+                    """.formatted(System.getProperty("liquibaseVersion"), System.getProperty("postgresqlVersion"), jar));
+            Process maven = new ProcessBuilder("mvn", "-B", "-ntp", "-f", dir.resolve("pom.xml").toString(),
+                    "liquibase:updateSQL", "-Ddb.url=" + db.jdbcUrl()).redirectErrorStream(true).start();
+            maven.getOutputStream().close();
+            String output = new String(maven.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(maven.waitFor(5, TimeUnit.MINUTES), "maven ended");
+            assertEquals(0, maven.exitValue(), output);
+
+            String sql = Files.readString(dir.resolve("target/update.sql"));
+            assertTrue(sql.contains("-- tasks-as-jobs backfill: not run (this command only prints SQL)"), sql);
+            assertTrue(sql.contains("carry 12 as task-like jobs and quarantine 1 {orphan=1}"), sql);
+            assertEquals(before, everyTable(rows, true), "updateSQL left every table and its rows as they were");
         }
     }
 

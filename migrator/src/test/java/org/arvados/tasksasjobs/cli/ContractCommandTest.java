@@ -26,7 +26,7 @@ class ContractCommandTest {
         assertEquals(ExitCode.OK, run("seed", "--url", url, "--jobs", "60", "--tasks-per-job", "6", "--dirty").exitCode());
         Path baseline = dir.resolve("baseline.jsonl");
         assertEquals(ExitCode.OK, run("verify", "--url", url, "--record-baseline", baseline.toString()).exitCode());
-        Cli.Run migrate = run("migrate", "--url", url);
+        Cli.Run migrate = run("migrate", "--url", url, "--phases", "expand,online,backfill");
         assertEquals(ExitCode.OK, migrate.exitCode(), migrate.out() + migrate.err());
         assertTrue(run("status", "--url", url).out().contains("contract: not applied"));
 
@@ -46,6 +46,9 @@ class ContractCommandTest {
         Cli.Run status = run("status", "--url", url);
         assertTrue(status.out().contains("contract: applied"), status.out());
         assertTrue(status.out().contains("contract-job-tasks-view"), status.out());
+        assertTrue(status.out().contains("online: installed, resting: job_tasks is the contract's view"), status.out());
+        assertEquals("disabled", new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(run("status", "--url", url, "--json").out()).get("online_capture").asText());
 
         // A legacy SQL client keeps writing tasks.
         String job = Sql.column(db, "SELECT uuid FROM jobs WHERE parent_job_uuid IS NULL AND state IN ('Queued', 'Running', 'Complete')"

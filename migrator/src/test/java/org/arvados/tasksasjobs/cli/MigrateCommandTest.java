@@ -90,6 +90,23 @@ class MigrateCommandTest {
     }
 
     @Test
+    void tablesWithoutTheArvadosColumnsAreRefusedBeforeAnyDdlNamingWhatIsMissing(TestDatabase db) throws Exception {
+        assertEquals(ExitCode.OK, run("seed", "--url", db.jdbcUrl(), "--jobs", "3", "--tasks-per-job", "2").exitCode());
+        Sql.execute(db, "ALTER TABLE jobs DROP COLUMN script_parameters_digest");
+        String before = Sql.checksum(db, "jobs");
+
+        Cli.Run migrate = run("migrate", "--url", db.jdbcUrl());
+
+        assertEquals(ExitCode.FAILURE, migrate.exitCode());
+        assertTrue(migrate.err().startsWith("tasks-as-jobs: jobs.script_parameters_digest is missing in schema public"),
+                migrate.err());
+        assertEquals(0, Sql.count(db, "SELECT count(*) FROM pg_attribute WHERE attrelid = 'jobs'::regclass"
+                + " AND attname = 'parent_job_uuid'"), "no DDL ran");
+        assertEquals(before, Sql.checksum(db, "jobs"));
+        assertEquals(ExitCode.FAILURE, run("plan", "--url", db.jdbcUrl()).exitCode());
+    }
+
+    @Test
     void secondMigrateChangesNothingAndSaysSo(TestDatabase db) throws Exception {
         assertEquals(ExitCode.OK, run("seed", "--url", db.jdbcUrl(), "--jobs", "60", "--tasks-per-job", "8", "--dirty").exitCode());
         assertEquals(ExitCode.OK, run("migrate", "--url", db.jdbcUrl()).exitCode());

@@ -163,6 +163,7 @@ class OnlineMigrationTest {
         assertTrue(status.out().contains("online-create-capture-trigger"), status.out());
         JsonNode json = new ObjectMapper().readTree(run("status", "--url", db.jdbcUrl(), "--json").out());
         assertTrue(json.get("online").asBoolean());
+        assertEquals("active", json.get("online_capture").asText());
         assertEquals(2, json.get("changes_waiting").asLong());
 
         Cli.Run again = run("migrate", "--url", db.jdbcUrl(), "--phases", "expand,online,backfill");
