@@ -137,7 +137,7 @@ class KilledMigratorTest {
 
             @Override
             List<String> rerun() {
-                return List.of("--phases", "contract");
+                return List.of("--phases", "contract", "--lock-timeout", "0");
             }
         };
 
@@ -146,7 +146,7 @@ class KilledMigratorTest {
 
         /** What the re-run after the kill adds to {@code migrate --url URL}: the killed command's own options. */
         List<String> rerun() {
-            return List.of("--batch-size", Integer.toString(BATCH_SIZE));
+            return List.of("--batch-size", Integer.toString(BATCH_SIZE), "--lock-timeout", "0");
         }
     }
 
