@@ -105,6 +105,8 @@ public final class ConnectionOptions {
     }
 
     private DatabaseTarget openEmbedded(String applicationName) {
+        // Checked here rather than by a picocli argument group: picocli's message for a group echoes every value
+        // given, and --url may carry a password, which must never be printed.
         if (url != null) {
             throw MigratorException.usage("--url and --embedded exclude each other: choose one");
         }
