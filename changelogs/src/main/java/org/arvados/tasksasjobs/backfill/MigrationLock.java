@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.arvados.tasksasjobs.changelog.AdvisoryLockHolder;
 
 /**
  * The PostgreSQL session-level advisory lock that keeps two migrators off one database. Session-level, so a
@@ -44,28 +45,7 @@ public final class MigrationLock implements AutoCloseable {
 
     /** Who holds the lock, as one phrase for a DBA; "nobody" when it is free. */
     public static String holder(Connection connection) throws SQLException {
-        String sql = """
-                SELECT a.pid, a.application_name, a.usename, host(a.client_addr) AS client, a.backend_start
-                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-                WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = ? AND l.objid::bigint = ? AND l.objsubid = 2
-                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                """;
-        try (PreparedStatement st = connection.prepareStatement(sql)) {
-            st.setLong(1, Integer.toUnsignedLong(CLASS_KEY));
-            st.setLong(2, Integer.toUnsignedLong(OBJECT_KEY));
-            try (ResultSet rs = st.executeQuery()) {
-                if (!rs.next()) {
-                    return "nobody";
-                }
-                String app = rs.getString("application_name");
-                String client = rs.getString("client");
-                return "held by backend pid " + rs.getInt("pid")
-                        + (app == null || app.isEmpty() ? "" : ", application '" + app + "'")
-                        + ", user " + rs.getString("usename")
-                        + (client == null ? ", local socket" : ", from " + client)
-                        + ", connected since " + rs.getTimestamp("backend_start").toInstant();
-            }
-        }
+        return AdvisoryLockHolder.of(connection, CLASS_KEY, OBJECT_KEY).orElse("nobody");
     }
 
     @Override

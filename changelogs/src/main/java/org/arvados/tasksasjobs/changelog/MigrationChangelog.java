@@ -197,12 +197,12 @@ public final class MigrationChangelog {
         return ids;
     }
 
-    /** Liquibase's own changelog lock, when someone holds it: who and since when. */
+    /** Liquibase's own changelog lock, when a session holds it: who, and connected since when. */
     public Optional<String> changelogLockHolder() throws LiquibaseException {
         return new LiquibaseSession(connection, Map.of()).run(CHANGELOG, (liquibase, db) -> {
             LockService locks = LockServiceFactory.getInstance().getLockService(db);
             for (DatabaseChangeLogLock lock : locks.listLocks()) {
-                return Optional.of("locked by " + lock.getLockedBy() + " since " + lock.getLockGranted().toInstant());
+                return Optional.of(lock.getLockedBy());
             }
             return Optional.<String>empty();
         });

@@ -32,13 +32,6 @@ public final class SessionLockService implements LockService {
     static final int CLASS_KEY = 0x7461736b;
     static final int OBJECT_KEY = 0x6c716273;
 
-    private static final String HOLDER = """
-            SELECT a.pid, a.application_name, a.usename, host(a.client_addr) AS client, a.backend_start
-            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-            WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = ? AND l.objid::bigint = ? AND l.objsubid = 2
-              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-            """;
-
     private Database database;
     private boolean held;
     private Long waitMinutes;
@@ -144,15 +137,11 @@ public final class SessionLockService implements LockService {
 
     @Override
     public DatabaseChangeLogLock[] listLocks() throws LockException {
-        try (PreparedStatement st = connection().prepareStatement(HOLDER)) {
-            bindKeys(st);
-            try (ResultSet rs = st.executeQuery()) {
-                if (!rs.next()) {
-                    return new DatabaseChangeLogLock[0];
-                }
-                return new DatabaseChangeLogLock[] {new DatabaseChangeLogLock(1, new Date(rs.getTimestamp("backend_start").getTime()),
-                        describe(rs))};
-            }
+        try {
+            // The lock's grant time is not in pg_locks; the holder's phrase says since when its session is connected.
+            return AdvisoryLockHolder.of(connection(), CLASS_KEY, OBJECT_KEY)
+                    .map(holder -> new DatabaseChangeLogLock[] {new DatabaseChangeLogLock(1, new Date(), holder)})
+                    .orElse(new DatabaseChangeLogLock[0]);
         } catch (SQLException e) {
             throw new LockException("cannot read the changelog lock: " + e.getMessage(), e);
         }
@@ -184,21 +173,6 @@ public final class SessionLockService implements LockService {
     String holder() throws LockException {
         DatabaseChangeLogLock[] locks = listLocks();
         return locks.length == 0 ? "nobody holds it now" : locks[0].getLockedBy();
-    }
-
-    private static String describe(ResultSet rs) throws SQLException {
-        String app = rs.getString("application_name");
-        String client = rs.getString("client");
-        return "held by backend pid " + rs.getInt("pid")
-                + (app == null || app.isEmpty() ? "" : ", application '" + app + "'")
-                + ", user " + rs.getString("usename")
-                + (client == null ? ", local socket" : ", from " + client)
-                + ", connected since " + rs.getTimestamp("backend_start").toInstant();
-    }
-
-    private static void bindKeys(PreparedStatement st) throws SQLException {
-        st.setLong(1, Integer.toUnsignedLong(CLASS_KEY));
-        st.setLong(2, Integer.toUnsignedLong(OBJECT_KEY));
     }
 
     /** update-sql and friends: statements are printed, not run, and there is nothing to lock. */
