@@ -18,6 +18,7 @@ import org.arvados.tasksasjobs.mapping.ParentJob;
 import org.arvados.tasksasjobs.mapping.PortableDataHash;
 import org.arvados.tasksasjobs.mapping.QuarantineReason;
 import org.arvados.tasksasjobs.mapping.SerializedHashReader;
+import org.arvados.tasksasjobs.mapping.StubYamlDecoder;
 import org.arvados.tasksasjobs.mapping.TaskJobMapping;
 import org.arvados.tasksasjobs.mapping.TaskLikeJob;
 import org.arvados.tasksasjobs.mapping.TaskRow;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import org.arvados.tasksasjobs.mapping.JobState;
+import org.arvados.tasksasjobs.mapping.StubYamlDecoder;
 import org.arvados.tasksasjobs.mapping.YamlDecoder;
 import org.junit.jupiter.api.Test;
 

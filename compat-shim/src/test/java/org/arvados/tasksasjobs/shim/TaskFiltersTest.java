@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.LocalDateTime;
 import java.util.List;
 import org.arvados.tasksasjobs.mapping.JobState;
+import org.arvados.tasksasjobs.mapping.StubYamlDecoder;
 import org.arvados.tasksasjobs.mapping.TaskJobMapping;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;

@@ -27,6 +27,7 @@ import org.arvados.tasksasjobs.mapping.JobState;
 import org.arvados.tasksasjobs.mapping.MappingOutcome;
 import org.arvados.tasksasjobs.mapping.ParentJob;
 import org.arvados.tasksasjobs.mapping.SerializedHashReader;
+import org.arvados.tasksasjobs.mapping.StubYamlDecoder;
 import org.arvados.tasksasjobs.mapping.TaskJobMapping;
 import org.arvados.tasksasjobs.mapping.TaskLikeJob;
 import org.arvados.tasksasjobs.mapping.TaskRow;

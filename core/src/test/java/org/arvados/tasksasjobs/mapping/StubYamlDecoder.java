@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A YAML decoder for tests of this module, which has no YAML parser: understands the few shapes
- * the API server's Psych wrote for flat hashes.
+ * A YAML decoder for tests of the modules that have no YAML parser (core, compat-shim, through core's test jar):
+ * understands the few shapes the API server's Psych wrote for flat hashes.
  * <pre>
  * --- {}                        an empty hash
  * --- 'text'                    a string (a double-encoded row)
@@ -15,7 +15,7 @@ import java.util.Map;
  * </pre>
  * Anything else is refused, as a real decoder refuses malformed YAML.
  */
-final class StubYamlDecoder implements YamlDecoder {
+public final class StubYamlDecoder implements YamlDecoder {
 
     @Override
     public Object decode(String yaml) throws UnparseableHashException {
@@ -43,7 +43,7 @@ final class StubYamlDecoder implements YamlDecoder {
     }
 
     /** Psych's single-quoted form of a string; the inverse of {@link #unquote}. */
-    static String quote(String text) {
+    public static String quote(String text) {
         return "'" + text.replace("'", "''") + "'";
     }
 
