@@ -5,13 +5,18 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.arvados.tasksasjobs.gateway.auth.Authenticator;
 import org.arvados.tasksasjobs.gateway.auth.TokenSource;
 import org.arvados.tasksasjobs.gateway.auth.TokenSources;
 import org.arvados.tasksasjobs.gateway.http.GatewayServer;
+import org.arvados.tasksasjobs.gateway.http.TlsFiles;
 import org.arvados.tasksasjobs.gateway.tasks.JobTasksService;
 import org.arvados.tasksasjobs.gateway.tasks.JobsService;
 
@@ -32,9 +37,15 @@ public final class Gateway implements AutoCloseable {
         this.tokenSource = tokenSource;
     }
 
-    /** Starts a gateway with the system clock, reporting internal errors on stderr. */
+    /** Starts a gateway with the system clock, the access log on stdout and internal errors on stderr. */
     public static Gateway start(GatewaySettings settings) throws GatewayStartException {
-        return start(settings, Clock.systemUTC(), System.err);
+        return start(settings, Clock.systemUTC(), System.err, System.out::println);
+    }
+
+    /** As {@link #start(GatewaySettings, Clock, PrintStream, PrintStream)}, with no access log. */
+    public static Gateway start(GatewaySettings settings, Clock clock, PrintStream errors)
+            throws GatewayStartException {
+        return start(settings, clock, errors, line -> { });
     }
 
     /**
@@ -42,24 +53,31 @@ public final class Gateway implements AutoCloseable {
      *
      * @param clock what "now" is for token expiry and the rows written
      * @param errors where internal errors (stack traces) and database outages are reported
+     * @param accessLog takes the access log's lines, one per request, from many threads at once
      * @throws GatewayStartException with a one-line message: the database cannot be reached, there is no token
      *         source, or the address cannot be bound. Whether the database is migrated is the caller's to check
      *         ({@code tasks-as-jobs serve} reads changelogs' SchemaState)
      */
-    public static Gateway start(GatewaySettings settings, Clock clock, PrintStream errors)
+    public static Gateway start(GatewaySettings settings, Clock clock, PrintStream errors, Consumer<String> accessLog)
             throws GatewayStartException {
         HikariDataSource dataSource = pool(settings);
         try {
             TokenSource tokens = tokenSource(settings, dataSource, clock);
             JobTasksService tasks = new JobTasksService(dataSource, settings.yaml(), settings.inheritPolicy(), clock);
             JobsService jobs = new JobsService(dataSource, settings.yaml(), settings.inheritPolicy(), clock);
+            String uuidPrefix = settings.uuidPrefix() != null ? settings.uuidPrefix() : ClusterPrefix.read(dataSource);
+            if (settings.tls() != null) {
+                requireReadable(settings.tls());
+            }
             GatewayServer server;
             try {
-                server = GatewayServer.start(settings.bindAddress(), settings.port(), settings.threads(),
-                        new Authenticator(tokens), tasks, jobs, clock, errors);
+                server = GatewayServer.start(settings.serverOptions(), new Authenticator(tokens), tasks, jobs,
+                        uuidPrefix, clock, errors, accessLog);
             } catch (IOException e) {
-                throw new GatewayStartException("cannot listen on " + settings.bindAddress() + ":" + settings.port()
-                        + ": " + e.getMessage(), e);
+                throw new GatewayStartException(e.getMessage() != null && e.getMessage().startsWith("--tls-")
+                        ? e.getMessage()
+                        : "cannot listen on " + settings.bindAddress() + ":" + settings.port() + ": " + e.getMessage(),
+                        e);
             }
             return new Gateway(dataSource, server, settings.tokensFile() == null
                     ? "the database's api_client_authorizations and users tables"
@@ -67,6 +85,16 @@ public final class Gateway implements AutoCloseable {
         } catch (GatewayStartException | RuntimeException e) {
             dataSource.close();
             throw e;
+        }
+    }
+
+    /** The TLS files are read at start; a missing one is the operator's to fix, named before anything binds. */
+    private static void requireReadable(TlsFiles tls) throws GatewayStartException {
+        for (Path file : List.of(tls.certificateChain(), tls.privateKey())) {
+            if (!Files.isReadable(file)) {
+                throw new GatewayStartException((file.equals(tls.privateKey()) ? "--tls-key " : "--tls-cert ") + file
+                        + ": no such readable file");
+            }
         }
     }
 

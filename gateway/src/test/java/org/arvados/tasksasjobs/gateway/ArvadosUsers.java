@@ -6,6 +6,8 @@ package org.arvados.tasksasjobs.gateway;
  */
 public final class ArvadosUsers {
 
+    /** The cluster's system user, which every Arvados database has: the gateway reads the uuid prefix off it. */
+    public static final String SYSTEM_USER = "zzzzz-tpzed-000000000000000";
     public static final String ALICE = "zzzzz-tpzed-alice0000000001";
     public static final String BOB = "zzzzz-tpzed-bob000000000002";
     public static final String ADMIN = "zzzzz-tpzed-admin0000000003";
@@ -46,7 +48,8 @@ public final class ArvadosUsers {
                 (1, '%s', false, true),
                 (2, '%s', false, true),
                 (3, '%s', true, true),
-                (4, '%s', false, false);
+                (4, '%s', false, false),
+                (5, '%s', true, true);
             INSERT INTO api_client_authorizations (api_token, user_id, expires_at, scopes) VALUES
                 ('%s', 1, NULL, E'---\\n- all\\n'),
                 ('%s', 2, now() AT TIME ZONE 'UTC' + interval '1 day', '["all"]'),
@@ -54,7 +57,7 @@ public final class ArvadosUsers {
                 ('%s', 1, now() AT TIME ZONE 'UTC' - interval '1 day', '["all"]'),
                 ('%s', 4, NULL, '["all"]'),
                 ('%s', 1, NULL, '["GET /arvados/v1/collections"]');
-            """.formatted(ALICE, BOB, ADMIN, CAROL,
+            """.formatted(ALICE, BOB, ADMIN, CAROL, SYSTEM_USER,
             ALICE_TOKEN, BOB_TOKEN, ADMIN_TOKEN, EXPIRED_TOKEN, INACTIVE_TOKEN, SCOPED_TOKEN);
 
     private ArvadosUsers() {

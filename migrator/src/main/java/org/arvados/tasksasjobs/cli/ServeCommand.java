@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.arvados.tasksasjobs.backfill.MigrationRefusedException;
@@ -12,6 +13,8 @@ import org.arvados.tasksasjobs.changelog.SchemaState;
 import org.arvados.tasksasjobs.gateway.Gateway;
 import org.arvados.tasksasjobs.gateway.GatewaySettings;
 import org.arvados.tasksasjobs.gateway.GatewayStartException;
+import org.arvados.tasksasjobs.gateway.http.TlsFiles;
+import org.arvados.tasksasjobs.gateway.http.Upstream;
 import org.arvados.tasksasjobs.yaml.SnakeYamlDecoder;
 import org.postgresql.PGProperty;
 import picocli.CommandLine.Command;
@@ -26,9 +29,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "serve", sortOptions = false,
         description = {"Serves /arvados/v1/job_tasks (the old API, translated to task-like jobs) and /arvados/v1/jobs"
-                + " (task-like jobs included) over a migrated database, for crunch scripts that cannot be relinked"
-                + " and for the client library. Plain HTTP: it listens on loopback unless --bind says otherwise;"
-                + " put a TLS proxy in front of it for anything else.",
+                + " (task-like jobs included) over a migrated database, with the discovery document the Arvados SDKs"
+                + " read, so crunch scripts and crunch-job run against it with only ARVADOS_API_HOST changed."
+                + " With --upstream every other path (collections, users, ...) is forwarded to the real API server."
+                + " Plain HTTP is served on loopback only; --tls-cert and --tls-key serve https anywhere.",
                 "Tokens (Authorization: OAuth2 <token>) come from the database's api_client_authorizations and users"
                         + " tables, or from --tokens FILE: one '<token> <user uuid> [admin]' a line."})
 final class ServeCommand implements Callable<Integer> {
@@ -60,6 +64,36 @@ final class ServeCommand implements Callable<Integer> {
                     + " parent key), so tasks created here are mapped as migrated ones were")
     Path inheritPolicy;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "serve https with this PEM certificate chain (server certificate first); needs --tls-key")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "the PEM private key of --tls-cert (unencrypted PKCS#8, RSA or EC)")
+    Path tlsKey;
+
+    @Option(names = "--upstream", paramLabel = "URL",
+            description = "forward every path the gateway does not serve (collections, users, keep_services, logs,"
+                    + " jobs/{uuid}/lock, ...) to this Arvados API server, e.g. https://api.example:443; without it"
+                    + " such paths answer 404")
+    String upstream;
+
+    @Option(names = "--upstream-insecure",
+            description = "accept the upstream's certificate unchecked (a self-signed test cluster), as"
+                    + " ARVADOS_API_HOST_INSECURE does")
+    boolean upstreamInsecure;
+
+    @Option(names = "--management-token", paramLabel = "TOKEN", defaultValue = "${env:ARVADOS_MANAGEMENT_TOKEN}",
+            description = "the token GET /_health/ping asks for (Authorization: Bearer TOKEN); default: the"
+                    + " ARVADOS_MANAGEMENT_TOKEN environment variable, which keeps it out of `ps`. Without one the"
+                    + " health check answers 404.")
+    String managementToken;
+
+    @Option(names = "--uuid-prefix", paramLabel = "PREFIX",
+            description = "the cluster's uuid prefix for the discovery document (default: read from the database's"
+                    + " system user)")
+    String uuidPrefix;
+
     @Option(names = "--allow-partial-migration",
             description = "Serve although no backfill has finished here (tasks not yet carried are invisible to scripts"
                     + " meanwhile); by default serve waits for a finished migrate.")
@@ -76,16 +110,40 @@ final class ServeCommand implements Callable<Integer> {
         if (tokens != null && !Files.isReadable(tokens)) {
             throw MigratorException.usage("--tokens " + tokens + ": no such readable file");
         }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw MigratorException.usage("--tls-cert and --tls-key go together");
+        }
+        if (upstreamInsecure && upstream == null) {
+            throw MigratorException.usage("--upstream-insecure needs --upstream");
+        }
+        TlsFiles tls = tlsCert == null ? null : new TlsFiles(tlsCert, tlsKey);
+        Upstream forwardTo;
+        try {
+            forwardTo = upstream == null ? null : Upstream.of(upstream, upstreamInsecure);
+        } catch (IllegalArgumentException e) {
+            throw MigratorException.usage(e.getMessage());
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (DatabaseTarget target = connection.open("tasks-as-jobs serve")) {
             requireMigrated(target, allowPartialMigration);
             var properties = target.connectionProperties();
-            GatewaySettings settings = new GatewaySettings(target.jdbcUrl(), PGProperty.USER.getOrDefault(properties),
-                    PGProperty.PASSWORD.getOrDefault(properties), bind, port, threads, tokens,
-                    InheritPolicyFile.read(inheritPolicy), new SnakeYamlDecoder());
+            GatewaySettings settings;
+            try {
+                settings = new GatewaySettings(target.jdbcUrl(), PGProperty.USER.getOrDefault(properties),
+                        PGProperty.PASSWORD.getOrDefault(properties), bind, port, threads, tokens,
+                        InheritPolicyFile.read(inheritPolicy), new SnakeYamlDecoder(), tls, forwardTo, managementToken,
+                        uuidPrefix);
+            } catch (IllegalArgumentException e) {
+                throw MigratorException.usage(e.getMessage().replaceFirst("^gateway: ", "serve: "));
+            }
             Gateway gateway;
             try {
-                gateway = Gateway.start(settings);
+                gateway = Gateway.start(settings, Clock.systemUTC(), System.err, line -> {
+                    synchronized (out) {
+                        out.println(line);
+                        out.flush();
+                    }
+                });
             } catch (GatewayStartException e) {
                 throw MigratorException.failure("serve: " + e.getMessage(), e);
             }
@@ -95,9 +153,11 @@ final class ServeCommand implements Callable<Integer> {
                 stopped.countDown();
             }, "tasks-as-jobs serve shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            out.printf("serving /arvados/v1/job_tasks and /arvados/v1/jobs of %s at http://%s:%d/ (tokens from %s); Ctrl-C stops%n",
-                    target.describe(), bind.contains(":") ? "[" + bind + "]" : bind, gateway.port(),
-                    tokens == null ? "the database" : tokens);
+            out.printf("serving /arvados/v1/job_tasks and /arvados/v1/jobs of %s at %s://%s:%d/ (tokens from %s%s);"
+                    + " Ctrl-C stops%n", target.describe(), tls == null ? "http" : "https",
+                    bind.contains(":") ? "[" + bind + "]" : bind, gateway.port(),
+                    tokens == null ? "the database" : tokens,
+                    forwardTo == null ? "" : "; other paths forwarded to " + forwardTo.url());
             out.flush();
             try {
                 stopped.await();

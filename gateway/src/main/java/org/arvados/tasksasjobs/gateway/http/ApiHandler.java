@@ -1,15 +1,11 @@
 package org.arvados.tasksasjobs.gateway.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.sql.SQLException;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.arvados.tasksasjobs.gateway.auth.Authenticator;
@@ -17,18 +13,27 @@ import org.arvados.tasksasjobs.gateway.tasks.Caller;
 import org.arvados.tasksasjobs.gateway.tasks.Created;
 import org.arvados.tasksasjobs.gateway.tasks.GatewayException;
 import org.arvados.tasksasjobs.gateway.tasks.ListQuery;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 /**
- * Every request: route (404, 405), authenticate (401, 403), read the body (413, 422), call the service, write
- * the JSON answer. Expected failures become Arvados error bodies with their status; a lost database is 503; any
- * other failure is a bug: 500 "internal error" to the client, the stack trace only to {@code errors}.
+ * The gateway's own collections ({@code /arvados/v1/job_tasks}, {@code /arvados/v1/jobs}): route (405), read the
+ * parameters as Rails did ({@link RailsParameters}), authenticate (401, 403), call the service, write the JSON
+ * answer. A path that is not one of these is left to the next handler (the upstream, or a 404). Expected failures
+ * become Arvados error bodies with their status; a lost database is 503; any other failure is a bug: 500
+ * "internal error" to the client, the stack trace only to {@code errors}.
  */
-final class ApiHandler implements HttpHandler {
+final class ApiHandler extends Handler.Abstract {
 
     static final String REUSED_HEADER = "X-Arvados-Reused";
     static final String TASK_HEADER = "X-Arvados-Task-Uuid";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** jobs create parameters the reuse engine does not take; refused rather than ignored, since they narrow reuse. */
+    private static final List<String> UNSUPPORTED_JOB_CREATE = List.of("filters", "minimum_script_version",
+            "exclude_script_versions");
 
     private final Map<String, Resource> resources;
     private final Authenticator authenticator;
@@ -50,62 +55,57 @@ final class ApiHandler implements HttpHandler {
     }
 
     @Override
-    public void handle(HttpExchange exchange) {
-        try {
-            Answer answer;
-            try {
-                answer = answer(exchange);
-            } catch (GatewayException e) {
-                writeError(exchange, e.status(), e.getMessage(), Map.of());
-                return;
-            } catch (MethodNotAllowed e) {
-                writeError(exchange, 405, e.getMessage(), Map.of("Allow", e.allowed));
-                return;
-            } catch (SQLException e) {
-                if (DatabaseOutage.isOutage(e)) {
-                    String token = errorBodies.newToken();
-                    errors.println("gateway: " + token + " database unavailable: " + firstLine(e.getMessage()));
-                    writeError(exchange, 503, "the database is unavailable; try again later", token, Map.of());
-                } else {
-                    internalError(exchange, e);
-                }
-                return;
-            } catch (IOException e) {
-                return; // the client went away while sending its body: there is no one to answer
-            } catch (RuntimeException e) {
-                internalError(exchange, e);
-                return;
-            }
-            write(exchange, 200, answer.body, answer.headers);
-        } catch (IOException e) {
-            // The client went away while we answered: nothing is left to do for this exchange.
-        } finally {
-            exchange.close();
+    public boolean handle(Request request, Response response, Callback callback) {
+        Optional<Route> route = Route.of(request.getHttpURI().getPath(), resources);
+        if (route.isEmpty()) {
+            return false;
         }
+        Answer answer;
+        try {
+            answer = answer(request, route.get());
+        } catch (GatewayException e) {
+            writeError(response, callback, e.status(), e.getMessage(), errorBodies.newToken(), Map.of());
+            return true;
+        } catch (MethodNotAllowed e) {
+            writeError(response, callback, 405, e.getMessage(), errorBodies.newToken(), Map.of("Allow", e.allowed));
+            return true;
+        } catch (SQLException e) {
+            if (DatabaseOutage.isOutage(e)) {
+                String token = errorBodies.newToken();
+                errors.println("gateway: " + token + " database unavailable: " + firstLine(e.getMessage()));
+                writeError(response, callback, 503, "the database is unavailable; try again later", token, Map.of());
+            } else {
+                internalError(request, response, callback, e);
+            }
+            return true;
+        } catch (IOException e) {
+            callback.failed(e); // the client went away while sending its body: there is no one to answer
+            return true;
+        } catch (RuntimeException e) {
+            internalError(request, response, callback, e);
+            return true;
+        }
+        Exchanges.write(response, callback, 200, answer.body, answer.headers);
+        return true;
     }
 
-    private Answer answer(HttpExchange exchange) throws GatewayException, MethodNotAllowed, SQLException,
+    private Answer answer(Request request, Route route) throws GatewayException, MethodNotAllowed, SQLException,
             IOException {
-        String path = exchange.getRequestURI().getRawPath();
-        Optional<Route> found = Route.of(path, resources);
-        if (found.isEmpty()) {
-            throw new GatewayException(404, "Path not found: " + path);
-        }
-        Route route = found.get();
-        Map<String, String> parameters = QueryString.decode(exchange.getRequestURI().getRawQuery());
+        Map<String, String> query = QueryString.decode(request.getHttpURI().getQuery());
         // A form body carries parameters (and, on a POST, maybe the real method): read it before routing on the
         // method. A JSON body is read only once the caller is known.
-        Map<String, String> form = isForm(exchange)
-                ? QueryString.decode(bodies.readText(exchange), "the request body") : null;
-        if (form != null) {
-            parameters.putAll(form); // as in Rails: body parameters win over query parameters
-        }
-        String method = effectiveMethod(exchange, form);
+        Map<String, String> form = Exchanges.isForm(request)
+                ? QueryString.decode(bodies.readText(request), "the request body") : null;
+        String method = Exchanges.effectiveMethod(request, form);
         Operation operation = Operation.of(method, route).orElseThrow(() -> new MethodNotAllowed(
                 "method " + method + " is not allowed on " + Route.BASE + route.collection()
                         + (route.isCollection() ? "" : "/{uuid}"), route.allowed()));
-        Caller caller = authenticator.authenticate(exchange.getRequestHeaders().getFirst("Authorization"),
-                exchange.getRequestHeaders().getFirst(TASK_HEADER));
+        Caller caller = authenticator.authenticate(Exchanges.header(request, HttpHeader.AUTHORIZATION.asString()),
+                Exchanges.header(request, TASK_HEADER));
+        request.setAttribute(AccessLog.USER_ATTRIBUTE, caller.userUuid());
+        boolean writes = operation == Operation.CREATE || operation == Operation.UPDATE;
+        ObjectNode json = writes && form == null ? (ObjectNode) bodies.read(request) : null;
+        RailsParameters parameters = RailsParameters.of(query, form, json);
         Resource resource = route.resource();
         switch (operation) {
             case LIST:
@@ -113,12 +113,11 @@ final class ApiHandler implements HttpHandler {
             case GET:
                 return new Answer(resource.get(caller, route.uuid()), Map.of());
             case CREATE:
-                Created created = resource.create(caller, body(exchange, resource, form, parameters));
+                Created created = resource.create(caller, body(resource, parameters, true));
                 return new Answer(created.object(), resource.reportsReuse()
                         ? Map.of(REUSED_HEADER, Boolean.toString(created.reused())) : Map.of());
             case UPDATE:
-                return new Answer(resource.update(caller, route.uuid(), body(exchange, resource, form, parameters)),
-                        Map.of());
+                return new Answer(resource.update(caller, route.uuid(), body(resource, parameters, false)), Map.of());
             case DELETE:
                 return new Answer(resource.delete(caller, route.uuid()), Map.of());
             default:
@@ -126,91 +125,50 @@ final class ApiHandler implements HttpHandler {
         }
     }
 
-    private static boolean isForm(HttpExchange exchange) {
-        String type = exchange.getRequestHeaders().getFirst("Content-Type");
-        return type != null && type.strip().toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
-    }
-
-    /**
-     * The method a request means. On a POST, Rails (Rack::MethodOverride) took it from a {@code _method} form
-     * parameter or the {@code X-HTTP-Method-Override} header: the Perl SDK sends every GET as a form POST with
-     * {@code _method=GET}, and the Python SDK turns a GET with a long query into such a POST.
-     */
-    private static String effectiveMethod(HttpExchange exchange, Map<String, String> form) {
-        String method = exchange.getRequestMethod();
-        if (!method.equals("POST")) {
-            return method;
-        }
-        String override = form == null ? null : form.get("_method");
-        if (override == null) {
-            override = exchange.getRequestHeaders().getFirst("X-HTTP-Method-Override");
-        }
-        return override == null || override.isBlank() ? method : override.strip().toUpperCase(Locale.ROOT);
-    }
-
-    private static ListQuery listQuery(Map<String, String> p) {
-        return new ListQuery(p.get("filters"), p.get("where"), p.get("order"), p.get("limit"), p.get("offset"),
-                p.get("select"), p.get("count"));
+    private static ListQuery listQuery(RailsParameters p) {
+        return new ListQuery(p.text("filters"), p.text("where"), p.text("order"), p.text("limit"), p.text("offset"),
+                p.text("select"), p.text("count"));
     }
 
     /**
      * The create or update body as the services take it: {@code {"job_task": {...}}} or {@code {"job": {...},
-     * "find_or_create": ...}}. A JSON body is used as sent; a form carries the object as a JSON text under its
-     * key. {@code find_or_create} may come in the query string (the Python SDK puts a method's non-body
-     * parameters there) or the form; a JSON body that carries it wins.
+     * "find_or_create": ...}}, the object read as Rails read it. Other parameters are ignored, as Rails ignored
+     * parameters a controller did not take.
      */
-    private JsonNode body(HttpExchange exchange, Resource resource, Map<String, String> form,
-            Map<String, String> parameters) throws GatewayException, IOException {
-        ObjectNode body;
-        if (form == null) {
-            body = (ObjectNode) bodies.read(exchange);
-        } else {
-            body = JSON.createObjectNode();
-            String object = parameters.get(resource.objectKey());
-            if (object != null) {
-                body.set(resource.objectKey(), JsonBody.parseObject(object, "parameter " + resource.objectKey()));
-            }
+    private static ObjectNode body(Resource resource, RailsParameters parameters, boolean create)
+            throws GatewayException {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        ObjectNode object = parameters.object(resource.schema());
+        if (object != null) {
+            body.set(resource.schema().objectKey(), object);
         }
-        String flag = parameters.get("find_or_create");
-        if (resource.reportsReuse() && flag != null && !body.has("find_or_create")) {
-            switch (flag) {
-                case "true" -> body.put("find_or_create", true);
-                case "false" -> body.put("find_or_create", false);
-                default -> throw new GatewayException(422, "find_or_create must be true or false, not \"" + flag
-                        + "\"");
+        if (resource.reportsReuse() && create) {
+            Boolean findOrCreate = parameters.bool("find_or_create");
+            if (findOrCreate != null) {
+                body.put("find_or_create", findOrCreate);
+            }
+            for (String name : UNSUPPORTED_JOB_CREATE) {
+                if (parameters.has(name)) {
+                    throw new GatewayException(422, "the " + name + " parameter of a jobs create is not supported"
+                            + " by this gateway; create through the Arvados API server");
+                }
             }
         }
         return body;
     }
 
-    private void internalError(HttpExchange exchange, Exception failure) throws IOException {
+    private void internalError(Request request, Response response, Callback callback, Exception failure) {
         String token = errorBodies.newToken();
         // Method and path only: the query string and headers may carry a token.
-        errors.println("gateway: " + token + " internal error on " + exchange.getRequestMethod() + " "
-                + exchange.getRequestURI().getRawPath());
+        errors.println("gateway: " + token + " internal error on " + request.getMethod() + " "
+                + request.getHttpURI().getPath());
         failure.printStackTrace(errors);
-        writeError(exchange, 500, "internal error", token, Map.of());
+        writeError(response, callback, 500, "internal error", token, Map.of());
     }
 
-    private void writeError(HttpExchange exchange, int status, String message, Map<String, String> headers)
-            throws IOException {
-        writeError(exchange, status, message, errorBodies.newToken(), headers);
-    }
-
-    private static void writeError(HttpExchange exchange, int status, String message, String token,
-            Map<String, String> headers) throws IOException {
-        write(exchange, status, ErrorBody.of(message, token), headers);
-    }
-
-    private static void write(HttpExchange exchange, int status, ObjectNode body, Map<String, String> headers)
-            throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        headers.forEach(exchange.getResponseHeaders()::set);
-        exchange.sendResponseHeaders(status, bytes.length); // never 0 (that would mean chunked): "{}" at least
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+    private static void writeError(Response response, Callback callback, int status, String message, String token,
+            Map<String, String> headers) {
+        Exchanges.write(response, callback, status, ErrorBody.of(message, token), headers);
     }
 
     private static String firstLine(String message) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.sun.net.httpserver.HttpExchange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
 import org.arvados.tasksasjobs.gateway.tasks.GatewayException;
 
 /**
@@ -35,8 +36,8 @@ final class JsonBody {
     }
 
     /** The body as one JSON object. */
-    JsonNode read(HttpExchange exchange) throws GatewayException, IOException {
-        String text = readText(exchange);
+    JsonNode read(Request request) throws GatewayException, IOException {
+        String text = readText(request);
         if (text.isBlank()) {
             throw new GatewayException(422, "the request body is empty; expected a JSON object");
         }
@@ -44,12 +45,12 @@ final class JsonBody {
     }
 
     /** The body as text: at most the limit, strictly UTF-8. */
-    String readText(HttpExchange exchange) throws GatewayException, IOException {
-        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null && tooLong(declared)) {
+    String readText(Request request) throws GatewayException, IOException {
+        long declared = request.getLength(); // -1: chunked or absent
+        if (declared > limit) {
             throw tooLarge();
         }
-        byte[] bytes = readAtMost(exchange.getRequestBody());
+        byte[] bytes = readAtMost(Content.Source.asInputStream(request));
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -73,14 +74,6 @@ final class JsonBody {
             throw new GatewayException(422, what + " must be a JSON object");
         }
         return value;
-    }
-
-    private boolean tooLong(String declared) {
-        try {
-            return Long.parseLong(declared.strip()) > limit;
-        } catch (NumberFormatException e) {
-            return false; // the server itself rejects a bad Content-Length; reading enforces the limit anyway
-        }
     }
 
     private byte[] readAtMost(InputStream in) throws IOException, GatewayException {

@@ -32,11 +32,8 @@ interface Resource {
      */
     boolean reportsReuse();
 
-    /**
-     * The body key holding the object's attributes ({@code "job_task"}, {@code "job"}): a form-encoded request
-     * carries that object as a JSON text under this name.
-     */
-    String objectKey();
+    /** The model behind the collection: its request key, attributes and their types. */
+    ResourceSchema schema();
 
     static Resource of(JobTasksService tasks) {
         return new Resource() {
@@ -71,8 +68,8 @@ interface Resource {
             }
 
             @Override
-            public String objectKey() {
-                return "job_task";
+            public ResourceSchema schema() {
+                return ResourceSchema.JOB_TASK;
             }
         };
     }
@@ -110,8 +107,8 @@ interface Resource {
             }
 
             @Override
-            public String objectKey() {
-                return "job";
+            public ResourceSchema schema() {
+                return ResourceSchema.JOB;
             }
         };
     }

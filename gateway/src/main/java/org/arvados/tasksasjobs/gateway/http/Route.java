@@ -4,6 +4,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where a request goes: a collection ({@code uuid} null) or one member of it. Paths are matched on their raw
@@ -12,6 +13,12 @@ import java.util.Optional;
 record Route(String collection, Resource resource, String uuid) {
 
     static final String BASE = "/arvados/v1/";
+
+    /**
+     * Collection-level actions the API server routed before {@code {uuid}} (jobs/queue): not a uuid, and not the
+     * gateway's, so they go upstream like every other path it does not own.
+     */
+    static final Map<String, Set<String>> COLLECTION_ACTIONS = Map.of("jobs", Set.of("queue", "queue_size"));
 
     /** The route of {@code rawPath}, or empty for a path the gateway does not serve (404). */
     static Optional<Route> of(String rawPath, Map<String, Resource> resources) {
@@ -29,7 +36,7 @@ record Route(String collection, Resource resource, String uuid) {
             return Optional.of(new Route(collection, resource, null));
         }
         String uuid = rest.substring(slash + 1);
-        if (uuid.isEmpty() || uuid.indexOf('/') >= 0) {
+        if (uuid.isEmpty() || uuid.indexOf('/') >= 0 || COLLECTION_ACTIONS.getOrDefault(collection, Set.of()).contains(uuid)) {
             return Optional.empty();
         }
         try {

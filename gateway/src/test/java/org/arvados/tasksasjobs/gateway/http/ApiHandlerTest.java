@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,6 +29,7 @@ import org.arvados.tasksasjobs.gateway.http.ApiClient.Response;
 import org.arvados.tasksasjobs.gateway.tasks.Caller;
 import org.arvados.tasksasjobs.gateway.tasks.Created;
 import org.arvados.tasksasjobs.gateway.tasks.ListQuery;
+import org.eclipse.jetty.server.Handler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,26 +52,25 @@ class ApiHandlerTest {
     private volatile boolean reused;
 
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    private HttpServer server;
+    private GatewayServer server;
     private ApiClient client;
 
     @BeforeEach
     void serve() throws Exception {
         Authenticator authenticator = new Authenticator(token -> token.equals(TOKEN)
                 ? Optional.of(new TokenOwner(USER, false, true, true)) : Optional.empty());
+        ErrorBody errorBodies = new ErrorBody(Clock.fixed(Instant.ofEpochSecond(1700000000), ZoneOffset.UTC));
         ApiHandler handler = new ApiHandler(Map.of("jobs", new Recording(true), "job_tasks", new Recording(false)),
-                authenticator, new JsonBody(LIMIT),
-                new ErrorBody(Clock.fixed(Instant.ofEpochSecond(1700000000), ZoneOffset.UTC)),
-                new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", handler);
-        server.start();
-        client = new ApiClient(server.getAddress().getPort(), TOKEN);
+                authenticator, new JsonBody(LIMIT), errorBodies, new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        server = GatewayServer.serve(new ServerOptions("127.0.0.1", 0, 4, null, null, null),
+                new Handler.Sequence(handler, new NotFoundHandler(errorBodies)), errorBodies, Clock.systemUTC(),
+                line -> { });
+        client = new ApiClient(server.port(), TOKEN);
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     @Test
@@ -183,7 +181,7 @@ class ApiHandlerTest {
     @Test
     void bodyThatIsNotUtf8IsUnprocessable() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/arvados/v1/jobs"))
+                        URI.create("http://127.0.0.1:" + server.port() + "/arvados/v1/jobs"))
                 .header("Authorization", "OAuth2 " + TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}'}))
                 .build();
@@ -230,7 +228,7 @@ class ApiHandlerTest {
 
     @Test
     void unauthenticatedRequestNeverReachesAService() throws Exception {
-        assertEquals(401, new ApiClient(server.getAddress().getPort(), "other").get("/arvados/v1/jobs").status());
+        assertEquals(401, new ApiClient(server.port(), "other").get("/arvados/v1/jobs").status());
         assertTrue(calls.isEmpty());
     }
 
@@ -289,8 +287,8 @@ class ApiHandlerTest {
         }
 
         @Override
-        public String objectKey() {
-            return reportsReuse ? "job" : "job_task";
+        public ResourceSchema schema() {
+            return reportsReuse ? ResourceSchema.JOB : ResourceSchema.JOB_TASK;
         }
     }
 }
