@@ -13,6 +13,7 @@ import org.arvados.tasksasjobs.changelog.SchemaState;
 import org.arvados.tasksasjobs.gateway.Gateway;
 import org.arvados.tasksasjobs.gateway.GatewaySettings;
 import org.arvados.tasksasjobs.gateway.GatewayStartException;
+import org.arvados.tasksasjobs.gateway.http.ServerOptions;
 import org.arvados.tasksasjobs.gateway.http.TlsFiles;
 import org.arvados.tasksasjobs.gateway.http.Upstream;
 import org.arvados.tasksasjobs.yaml.SnakeYamlDecoder;
@@ -122,6 +123,14 @@ final class ServeCommand implements Callable<Integer> {
             forwardTo = upstream == null ? null : Upstream.of(upstream, upstreamInsecure);
         } catch (IllegalArgumentException e) {
             throw MigratorException.usage(e.getMessage());
+        }
+        if (uuidPrefix != null && !uuidPrefix.matches("[a-z0-9]{5}")) {
+            throw MigratorException.usage("--uuid-prefix is five lower-case letters or digits, not " + uuidPrefix);
+        }
+        try {
+            new ServerOptions(bind, port, threads, tls, forwardTo, managementToken); // checked before any connection
+        } catch (IllegalArgumentException e) {
+            throw MigratorException.usage(e.getMessage().replaceFirst("^gateway: ", "serve: "));
         }
         PrintWriter out = spec.commandLine().getOut();
         try (DatabaseTarget target = connection.open("tasks-as-jobs serve")) {

@@ -14,6 +14,8 @@ import java.io.InputStreamReader;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -98,11 +100,13 @@ class ServeCommandTest {
         assertEquals(ExitCode.FAILURE, serve.exitCode());
         assertTrue(serve.err().contains("no backfill has finished") && serve.err().contains("--allow-partial-migration"),
                 serve.err());
-        // Told it may, it gets past the check (and then fails only on the port, which the test makes impossible).
-        Cli.Run allowed = run("serve", "--url", db.jdbcUrl(), "--port", "1", "--bind", "192.0.2.1", "--tokens",
-                tokens.toString(), "--allow-partial-migration");
-        assertEquals(ExitCode.FAILURE, allowed.exitCode());
-        assertTrue(allowed.err().contains("cannot listen on"), allowed.err());
+        // Told it may, it gets past the check (and then fails only on the port, which the test keeps taken).
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Cli.Run allowed = run("serve", "--url", db.jdbcUrl(), "--port", Integer.toString(taken.getLocalPort()),
+                    "--tokens", tokens.toString(), "--allow-partial-migration");
+            assertEquals(ExitCode.FAILURE, allowed.exitCode());
+            assertTrue(allowed.err().contains("cannot listen on"), allowed.err());
+        }
     }
 
     @Test
@@ -114,5 +118,17 @@ class ServeCommandTest {
         Cli.Run tokens = run("serve", "--url", "jdbc:postgresql://127.0.0.1:1/none", "--tokens", dir.resolve("missing").toString());
         assertEquals(ExitCode.USAGE, tokens.exitCode());
         assertTrue(tokens.err().contains("--tokens"), tokens.err());
+
+        Cli.Run plain = run("serve", "--url", "jdbc:postgresql://127.0.0.1:1/none", "--bind", "0.0.0.0");
+        assertEquals(ExitCode.USAGE, plain.exitCode());
+        assertTrue(plain.err().contains("loopback only") && plain.err().contains("--tls-cert"), plain.err());
+
+        Cli.Run halfTls = run("serve", "--url", "jdbc:postgresql://127.0.0.1:1/none", "--tls-cert", "x.pem");
+        assertEquals(ExitCode.USAGE, halfTls.exitCode());
+        assertTrue(halfTls.err().contains("--tls-key"), halfTls.err());
+
+        Cli.Run upstream = run("serve", "--url", "jdbc:postgresql://127.0.0.1:1/none", "--upstream", "ftp://x/");
+        assertEquals(ExitCode.USAGE, upstream.exitCode());
+        assertTrue(upstream.err().contains("--upstream"), upstream.err());
     }
 }

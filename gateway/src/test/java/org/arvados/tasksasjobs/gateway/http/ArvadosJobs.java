@@ -57,7 +57,7 @@ final class ArvadosJobs {
 
     /** A gateway on loopback, any free port, four threads, over {@code db} with its own token tables. */
     static Gateway gateway(TestDatabase db) throws GatewayStartException {
-        return Gateway.start(settings(db));
+        return Gateway.start(settings(db), java.time.Clock.systemUTC(), System.err); // no access log in tests
     }
 
     static GatewaySettings settings(TestDatabase db) {
