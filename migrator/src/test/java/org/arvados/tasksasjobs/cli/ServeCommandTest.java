@@ -71,6 +71,11 @@ class ServeCommandTest {
         assertEquals(Sql.count(db, "SELECT count(*) FROM jobs WHERE parent_job_uuid IS NOT NULL"),
                 page.get("items_available").asLong());
 
+        // The access log: one line for the request, the user named, the token not.
+        String logged = lines.readLine();
+        assertTrue(logged.matches("\\S+ 127\\.0\\.0\\.1 GET /arvados/v1/job_tasks 200 \\d+ms zzzzz-tpzed-000000000000000"),
+                logged);
+
         serve.interrupt();
         serve.join();
         assertEquals(ExitCode.OK, exit.get(), err.toString());
