@@ -109,6 +109,12 @@ final class ApiHandler extends Handler.Abstract {
         Resource resource = route.resource();
         switch (operation) {
             case LIST:
+                if (Boolean.TRUE.equals(parameters.bool("distinct"))) {
+                    // Distinct values of rendered attributes would need every row in memory to count or page
+                    // them; refused rather than answered with pages that are not what Arvados answered.
+                    throw new GatewayException(422, "distinct=true is not supported by this gateway; list without"
+                            + " it, or through the Arvados API server");
+                }
                 return new Answer(resource.list(caller, listQuery(parameters)), Map.of());
             case GET:
                 return new Answer(resource.get(caller, route.uuid()), Map.of());

@@ -82,6 +82,14 @@ class RailsRequestsTest {
             assertEquals(200, described.status(), described.body().toString());
             assertEquals(1, described.body().get("items").get(0).get("sequence").asInt());
             assertEquals(0, described.body().get("items").get(5).get("sequence").asInt());
+
+            // distinct, Rails-cast: false is the default; true is refused rather than answered differently.
+            assertEquals(200, client.get(ApiClient.query("/arvados/v1/job_tasks", "distinct", "0")).status());
+            Response distinct = client.get(ApiClient.query("/arvados/v1/job_tasks", "distinct", "true",
+                    "select", "[\"sequence\"]"));
+            assertEquals(422, distinct.status());
+            assertTrue(distinct.error().contains("distinct"), distinct.error());
+            assertEquals(422, client.get(ApiClient.query("/arvados/v1/job_tasks", "distinct", "maybe")).status());
         }
     }
 }
