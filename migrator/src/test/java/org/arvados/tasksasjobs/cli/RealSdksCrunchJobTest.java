@@ -2,7 +2,6 @@ package org.arvados.tasksasjobs.cli;
 
 import static org.arvados.tasksasjobs.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +31,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -73,6 +73,8 @@ class RealSdksCrunchJobTest {
     Path dir;
 
     private final List<String> upstreamRequests = new CopyOnWriteArrayList<>();
+    /** The collections the stand-in upstream serves, by portable data hash. */
+    private final Map<String, String> manifests = new ConcurrentHashMap<>();
     private HttpServer upstream;
     private Thread serve;
 
@@ -89,21 +91,15 @@ class RealSdksCrunchJobTest {
 
     @Test
     void grepRunsAsCrunchJobRanItAndItsTasksAreTaskLikeJobs(TestDatabase db) throws Exception {
-        Peers peers = Peers.require();
-        Path keep = Files.createDirectories(dir.resolve("keep"));
-        String input = storeCollection(keep);
-        prepareDatabase(db, input);
-        int port = startGateway(db, input);
-        Map<String, String> env = clientEnvironment(peers, port, keep);
+        Cluster cluster = cluster(db);
+        Path keep = cluster.keep();
+        String input = cluster.input();
+        Map<String, String> env = cluster.environment();
 
         // The job, as crunch-job ran it.
-        Path work = Files.createDirectories(dir.resolve("work-grep"));
-        Peers.Result ran = Peers.run(List.of("perl", resource("run-job.pl").toString(), GREP_JOB,
-                peers.script("grep").toString(), work.toString()), env, work, 300);
-        ran.requireSuccess("crunch-job's calls through the Perl SDK");
-        JsonNode summary = JSON.readTree(ran.out().lines().reduce((a, b) -> b).orElseThrow());
-        assertEquals(0, summary.get("failed").asInt(), ran.output());
-        JsonNode tasks = summary.get("tasks");
+        JobRun ran = runJob(cluster, GREP_JOB);
+        assertEquals(0, ran.summary().get("failed").asInt(), ran.output());
+        JsonNode tasks = ran.summary().get("tasks");
         assertEquals(1 + FILES.size(), tasks.size(), ran.output());
 
         // Each file's task wrote what a local grep finds in that file.
@@ -125,10 +121,10 @@ class RealSdksCrunchJobTest {
         // Read back through both SDKs: the same tasks, outputs and successes.
         List<JsonNode> expectedItems = new ArrayList<>();
         tasks.forEach(expectedItems::add);
-        Peers.Result perl = Peers.run(List.of("perl", resource("list-tasks.pl").toString(), GREP_JOB), env, work, 120);
+        Peers.Result perl = Peers.run(List.of("perl", resource("list-tasks.pl").toString(), GREP_JOB), env, dir, 120);
         perl.requireSuccess("listing through the Perl SDK");
         Peers.Result python = Peers.run(List.of(Peers.PYTHON.toString(), resource("list-tasks.py").toString(),
-                GREP_JOB), env, work, 120);
+                GREP_JOB), env, dir, 120);
         python.requireSuccess("listing through the Python SDK");
         assertEquals(sortedByUuid(expectedItems), sortedByUuid(JSON.readTree(perl.out())));
         assertEquals(sortedByUuid(expectedItems), sortedByUuid(JSON.readTree(python.out())));
@@ -156,26 +152,43 @@ class RealSdksCrunchJobTest {
 
     @Test
     void aTaskThatFailsIsRecordedAsFailed(TestDatabase db) throws Exception {
-        Peers peers = Peers.require();
-        Path keep = Files.createDirectories(dir.resolve("keep"));
-        String input = storeCollection(keep);
-        prepareDatabase(db, input);
-        int port = startGateway(db, input);
-        Map<String, String> env = clientEnvironment(peers, port, keep);
+        Cluster cluster = cluster(db);
 
         // "(" is not a regular expression: every task of the file level dies in re.compile without saying how it went.
-        Path work = Files.createDirectories(dir.resolve("work-fail"));
-        Peers.Result ran = Peers.run(List.of("perl", resource("run-job.pl").toString(), FAILING_JOB,
-                peers.script("grep").toString(), work.toString()), env, work, 300);
-        ran.requireSuccess("crunch-job's calls through the Perl SDK");
-        JsonNode summary = JSON.readTree(ran.out().lines().reduce((a, b) -> b).orElseThrow());
-        assertEquals(FILES.size(), summary.get("failed").asInt(), ran.output());
+        JobRun ran = runJob(cluster, FAILING_JOB);
+        assertEquals(FILES.size(), ran.summary().get("failed").asInt(), ran.output());
 
         List<String> states = Sql.column(db, "SELECT state || ' ' || coalesce(success::text, 'null') FROM jobs"
                 + " WHERE parent_job_uuid = '" + FAILING_JOB + "' AND task_sequence = 1");
         assertEquals(List.of("Failed false", "Failed false", "Failed false"), states);
         assertEquals(List.of("Complete"), Sql.column(db, "SELECT state FROM jobs WHERE parent_job_uuid = '"
                 + FAILING_JOB + "' AND task_sequence = 0"));
+    }
+
+    /** The SDKs, the local Keep store holding the input, the database and the gateway in front of it. */
+    private record Cluster(Peers peers, Path keep, String input, Map<String, String> environment) {
+    }
+
+    /** What the crunch-job fixture printed last (its summary), and all it printed. */
+    private record JobRun(JsonNode summary, String output) {
+    }
+
+    private Cluster cluster(TestDatabase db) throws Exception {
+        Peers peers = Peers.require();
+        Path keep = Files.createDirectories(dir.resolve("keep"));
+        String input = storeCollection(keep);
+        prepareDatabase(db, input);
+        int port = startGateway(db, input);
+        return new Cluster(peers, keep, input, clientEnvironment(peers, port, keep));
+    }
+
+    /** Runs the real grep script for {@code job} as crunch-job did, through the Perl SDK. */
+    private JobRun runJob(Cluster cluster, String job) throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work-" + job));
+        Peers.Result ran = Peers.run(List.of("perl", resource("run-job.pl").toString(), job,
+                cluster.peers().script("grep").toString(), work.toString()), cluster.environment(), work, 300);
+        ran.requireSuccess("crunch-job's calls through the Perl SDK");
+        return new JobRun(JSON.readTree(ran.out().lines().reduce((a, b) -> b).orElseThrow()), ran.output());
     }
 
     private int startGateway(TestDatabase db, String input) throws Exception {
@@ -250,7 +263,7 @@ class RealSdksCrunchJobTest {
     }
 
     /** Writes the input files' block into the local Keep store; returns the collection's portable data hash. */
-    private static String storeCollection(Path keep) throws Exception {
+    private String storeCollection(Path keep) throws Exception {
         StringBuilder block = new StringBuilder();
         StringBuilder tokens = new StringBuilder();
         for (Map.Entry<String, String> file : FILES.entrySet()) {
@@ -261,11 +274,10 @@ class RealSdksCrunchJobTest {
         byte[] data = block.toString().getBytes(StandardCharsets.UTF_8);
         Files.write(keep.resolve(md5(data)), data);
         String manifest = ". " + md5(data) + "+" + data.length + tokens + "\n";
-        MANIFESTS.put(pdh(manifest), manifest);
+        manifests.put(pdh(manifest), manifest);
         return pdh(manifest);
     }
 
-    private static final Map<String, String> MANIFESTS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The upstream API server, as small as the test needs: collections/{pdh} and users/current. */
     private HttpServer standInUpstream(String input) throws Exception {
@@ -278,7 +290,7 @@ class RealSdksCrunchJobTest {
             if (rawPath.startsWith(collections)) {
                 String pdh = URLDecoder.decode(rawPath.substring(collections.length()).replace("+", "%2B"),
                         StandardCharsets.UTF_8);
-                String manifest = MANIFESTS.get(pdh);
+                String manifest = manifests.get(pdh);
                 if (manifest != null) {
                     respond(exchange, 200, JSON.createObjectNode().put("kind", "arvados#collection")
                             .put("uuid", "zzzzz-4zz18-realsdkinput001").put("portable_data_hash", pdh)
