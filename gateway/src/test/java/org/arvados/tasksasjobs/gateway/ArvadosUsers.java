@@ -21,6 +21,10 @@ public final class ArvadosUsers {
     public static final String EXPIRED_TOKEN = "expiredtoken0123456789abcdefghijklmnopqrstuvwxyz01";
     /** Carol's: valid, but her account is inactive. */
     public static final String INACTIVE_TOKEN = "inactivetoken0123456789abcdefghijklmnopqrstuvwxyz0";
+    /** Alice's, allowed to read single tasks only (a method-and-path-prefix scope). */
+    public static final String TASK_READER_TOKEN = "taskreadertoken0123456789abcdefghijklmnopqrstuvwxy";
+    /** The uuid of Alice's {@link #ALICE_TOKEN} row, for its v2 form {@code v2/<uuid>/<token>}. */
+    public static final String ALICE_TOKEN_UUID = "zzzzz-gj3su-alicetoken00001";
     /** Alice's, scoped to collections only. */
     public static final String SCOPED_TOKEN = "scopedtoken0123456789abcdefghijklmnopqrstuvwxyz012";
 
@@ -33,6 +37,7 @@ public final class ArvadosUsers {
             );
             CREATE TABLE api_client_authorizations (
                 id serial PRIMARY KEY,
+                uuid varchar(255) UNIQUE,
                 api_token varchar(255) NOT NULL UNIQUE,
                 api_client_id integer,
                 user_id integer NOT NULL,
@@ -50,15 +55,17 @@ public final class ArvadosUsers {
                 (3, '%s', true, true),
                 (4, '%s', false, false),
                 (5, '%s', true, true);
-            INSERT INTO api_client_authorizations (api_token, user_id, expires_at, scopes) VALUES
-                ('%s', 1, NULL, E'---\\n- all\\n'),
-                ('%s', 2, now() AT TIME ZONE 'UTC' + interval '1 day', '["all"]'),
-                ('%s', 3, NULL, NULL),
-                ('%s', 1, now() AT TIME ZONE 'UTC' - interval '1 day', '["all"]'),
-                ('%s', 4, NULL, '["all"]'),
-                ('%s', 1, NULL, '["GET /arvados/v1/collections"]');
+            INSERT INTO api_client_authorizations (uuid, api_token, user_id, expires_at, scopes) VALUES
+                ('%s', '%s', 1, NULL, E'---\\n- all\\n'),
+                (NULL, '%s', 2, now() AT TIME ZONE 'UTC' + interval '1 day', '["all"]'),
+                (NULL, '%s', 3, NULL, NULL),
+                (NULL, '%s', 1, now() AT TIME ZONE 'UTC' - interval '1 day', '["all"]'),
+                (NULL, '%s', 4, NULL, '["all"]'),
+                (NULL, '%s', 1, NULL, '["GET /arvados/v1/collections"]'),
+                (NULL, '%s', 1, NULL, '["GET /arvados/v1/job_tasks/"]');
             """.formatted(ALICE, BOB, ADMIN, CAROL, SYSTEM_USER,
-            ALICE_TOKEN, BOB_TOKEN, ADMIN_TOKEN, EXPIRED_TOKEN, INACTIVE_TOKEN, SCOPED_TOKEN);
+            ALICE_TOKEN_UUID, ALICE_TOKEN, BOB_TOKEN, ADMIN_TOKEN, EXPIRED_TOKEN, INACTIVE_TOKEN, SCOPED_TOKEN,
+            TASK_READER_TOKEN);
 
     private ArvadosUsers() {
     }

@@ -9,7 +9,7 @@ import org.arvados.tasksasjobs.gateway.tasks.GatewayException;
 /**
  * Turns a request's {@code Authorization} header into the {@link Caller} the services check ownership with,
  * with Arvados's answers: no token, or an unknown or expired one, is 401; an inactive user or a token whose
- * scopes do not cover job and task calls is 403. Messages never contain the token.
+ * scopes do not cover the request ({@link Scopes}) is 403, decided before any body is read or row written. Messages never contain the token.
  */
 public final class Authenticator {
 
@@ -23,8 +23,11 @@ public final class Authenticator {
      * @param authorization the {@code Authorization} header value, or null
      * @param callingTask the {@code X-Arvados-Task-Uuid} header value, or null; handed on unchecked (the
      *        services know what a task uuid may name)
+     * @param method the method the request means (after {@code _method}), for the token's scopes
+     * @param path the request's path as sent, without the query string, for the token's scopes
      */
-    public Caller authenticate(String authorization, String callingTask) throws GatewayException, SQLException {
+    public Caller authenticate(String authorization, String callingTask, String method, String path)
+            throws GatewayException, SQLException {
         String token = tokenOf(authorization);
         if (token == null) {
             throw new GatewayException(401, "Not logged in: no \"Authorization: OAuth2 <token>\" header");
@@ -37,8 +40,8 @@ public final class Authenticator {
         if (!holder.active()) {
             throw new GatewayException(403, "the user " + holder.userUuid() + " is not active");
         }
-        if (!holder.scopesAllow()) {
-            throw new GatewayException(403, "the token's scopes do not allow job and task calls");
+        if (!holder.scopes().allow(method, path)) {
+            throw new GatewayException(403, "Forbidden: the token's scopes do not allow " + method + " " + path);
         }
         String task = callingTask == null || callingTask.isBlank() ? null : callingTask.strip();
         return new Caller(holder.userUuid(), holder.admin(), task);

@@ -25,6 +25,9 @@ final class DatabaseTokens implements TokenSource {
             WHERE a.api_token = ?
             """;
 
+    /** A v2 token names its row too: both must match. */
+    private static final String LOOKUP_V2 = LOOKUP + "AND a.uuid = ?\n";
+
     private final DataSource dataSource;
     private final TokenScopes scopes;
     private final Clock clock;
@@ -37,8 +40,13 @@ final class DatabaseTokens implements TokenSource {
 
     @Override
     public Optional<TokenOwner> find(String token) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(LOOKUP)) {
-            st.setString(1, token);
+        PresentedToken presented = PresentedToken.parse(token);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement(presented.uuid() == null ? LOOKUP : LOOKUP_V2)) {
+            st.setString(1, presented.secret());
+            if (presented.uuid() != null) {
+                st.setString(2, presented.uuid());
+            }
             try (ResultSet rs = st.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
@@ -50,7 +58,7 @@ final class DatabaseTokens implements TokenSource {
                     return Optional.empty();
                 }
                 return Optional.of(new TokenOwner(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3),
-                        scopes.allowAll(rs.getString(5))));
+                        scopes.read(rs.getString(5))));
             }
         }
     }

@@ -8,8 +8,7 @@ import org.arvados.tasksasjobs.mapping.YamlDecoder;
 
 /**
  * Reads {@code api_client_authorizations.scopes}: a JSON list in newer rows, a YAML list ({@code "---\n- all\n"})
- * in Rails-era ones. The gateway serves job and task calls only, which Arvados grants only to the scope
- * {@code "all"}; a narrower list (say {@code ["GET /arvados/v1/collections"]}) does not cover them.
+ * in Rails-era ones. What they allow is {@link Scopes}'s to decide, per request.
  */
 final class TokenScopes {
 
@@ -22,19 +21,22 @@ final class TokenScopes {
     }
 
     /**
-     * True when the scopes text is NULL or blank (no restriction recorded) or a list containing "all".
-     * Text that reads as neither, or an empty list (Arvados: no scope, no access), does not allow.
+     * {@link Scopes#ALL} for NULL or blank text (no restriction recorded); the strings of a list; {@link Scopes#NONE}
+     * for text that reads as no list (failing closed). An empty list is no scope: Arvados granted it nothing.
      */
-    boolean allowAll(String text) {
+    Scopes read(String text) {
         if (text == null || text.isBlank()) {
-            return true;
+            return Scopes.ALL;
         }
         Object value;
         try {
             value = text.strip().startsWith("[") ? JSON.readValue(text, Object.class) : yaml.decode(text);
         } catch (JsonProcessingException | UnparseableHashException e) {
-            return false; // unreadable scopes grant nothing: failing closed is the only safe reading
+            return Scopes.NONE; // unreadable scopes grant nothing: failing closed is the only safe reading
         }
-        return value instanceof List<?> list && list.contains("all");
+        if (!(value instanceof List<?> list)) {
+            return Scopes.NONE;
+        }
+        return new Scopes(list.stream().filter(String.class::isInstance).map(String.class::cast).toList());
     }
 }

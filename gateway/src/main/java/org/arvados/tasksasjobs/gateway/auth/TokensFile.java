@@ -61,7 +61,7 @@ public final class TokensFile implements TokenSource {
             if (earlier != null) {
                 throw malformed(source, lineNumber, "the token is already given on line " + earlier);
             }
-            owners.put(fields[0], new TokenOwner(fields[1], fields.length == 3, true, true));
+            owners.put(fields[0], new TokenOwner(fields[1], fields.length == 3, true, Scopes.ALL));
         }
         return new TokensFile(owners);
     }
@@ -78,6 +78,7 @@ public final class TokensFile implements TokenSource {
 
     @Override
     public Optional<TokenOwner> find(String token) {
-        return Optional.ofNullable(ownersByToken.get(token));
+        // A file lists secrets only, so of a v2 token only the secret can be checked.
+        return Optional.ofNullable(ownersByToken.get(PresentedToken.parse(token).secret()));
     }
 }

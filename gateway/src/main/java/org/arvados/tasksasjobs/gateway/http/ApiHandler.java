@@ -101,7 +101,7 @@ final class ApiHandler extends Handler.Abstract {
                 "method " + method + " is not allowed on " + Route.BASE + route.collection()
                         + (route.isCollection() ? "" : "/{uuid}"), route.allowed()));
         Caller caller = authenticator.authenticate(Exchanges.header(request, HttpHeader.AUTHORIZATION.asString()),
-                Exchanges.header(request, TASK_HEADER));
+                Exchanges.header(request, TASK_HEADER), method, request.getHttpURI().getPath());
         request.setAttribute(AccessLog.USER_ATTRIBUTE, caller.userUuid());
         boolean writes = operation == Operation.CREATE || operation == Operation.UPDATE;
         ObjectNode json = writes && form == null ? (ObjectNode) bodies.read(request) : null;

@@ -51,11 +51,11 @@ class DatabaseTokensTest {
     @Test
     void findsUsersWithTheirFlagsAndScopes(TestDatabase db) throws Exception {
         TokenSource tokens = new DatabaseTokens(dataSource(db), YAML, Clock.systemUTC());
-        assertEquals(Optional.of(new TokenOwner(ALICE, false, true, true)), tokens.find(ALICE_TOKEN), "YAML scopes");
-        assertEquals(Optional.of(new TokenOwner(BOB, false, true, true)), tokens.find(BOB_TOKEN), "JSON scopes");
-        assertEquals(Optional.of(new TokenOwner(ADMIN, true, true, true)), tokens.find(ADMIN_TOKEN), "NULL scopes");
-        assertEquals(Optional.of(new TokenOwner(CAROL, false, false, true)), tokens.find(INACTIVE_TOKEN));
-        assertEquals(Optional.of(new TokenOwner(ALICE, false, true, false)), tokens.find(SCOPED_TOKEN));
+        assertEquals(Optional.of(new TokenOwner(ALICE, false, true, Scopes.ALL)), tokens.find(ALICE_TOKEN), "YAML scopes");
+        assertEquals(Optional.of(new TokenOwner(BOB, false, true, Scopes.ALL)), tokens.find(BOB_TOKEN), "JSON scopes");
+        assertEquals(Optional.of(new TokenOwner(ADMIN, true, true, Scopes.ALL)), tokens.find(ADMIN_TOKEN), "NULL scopes");
+        assertEquals(Optional.of(new TokenOwner(CAROL, false, false, Scopes.ALL)), tokens.find(INACTIVE_TOKEN));
+        assertEquals(Optional.of(new TokenOwner(ALICE, false, true, new Scopes(java.util.List.of("GET /arvados/v1/collections")))), tokens.find(SCOPED_TOKEN));
         assertEquals(Optional.empty(), tokens.find(EXPIRED_TOKEN));
         assertEquals(Optional.empty(), tokens.find("no-such-token"));
     }

@@ -23,8 +23,8 @@ class TokensFileTest {
                 "\t# indented comment",
                 "t2 " + ADMIN + " admin"));
         assertEquals(2, file.size());
-        assertEquals(Optional.of(new TokenOwner(ALICE, false, true, true)), file.find("t1"));
-        assertEquals(Optional.of(new TokenOwner(ADMIN, true, true, true)), file.find("t2"));
+        assertEquals(Optional.of(new TokenOwner(ALICE, false, true, Scopes.ALL)), file.find("t1"));
+        assertEquals(Optional.of(new TokenOwner(ADMIN, true, true, Scopes.ALL)), file.find("t2"));
         assertEquals(Optional.empty(), file.find("t3"));
         assertEquals(Optional.empty(), file.find(ALICE));
     }

@@ -58,7 +58,7 @@ class ApiHandlerTest {
     @BeforeEach
     void serve() throws Exception {
         Authenticator authenticator = new Authenticator(token -> token.equals(TOKEN)
-                ? Optional.of(new TokenOwner(USER, false, true, true)) : Optional.empty());
+                ? Optional.of(new TokenOwner(USER, false, true, org.arvados.tasksasjobs.gateway.auth.Scopes.ALL)) : Optional.empty());
         ErrorBody errorBodies = new ErrorBody(Clock.fixed(Instant.ofEpochSecond(1700000000), ZoneOffset.UTC));
         ApiHandler handler = new ApiHandler(Map.of("jobs", new Recording(true), "job_tasks", new Recording(false)),
                 authenticator, new JsonBody(LIMIT), errorBodies, new PrintStream(stderr, true, StandardCharsets.UTF_8));
