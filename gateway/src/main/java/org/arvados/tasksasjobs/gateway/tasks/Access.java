@@ -20,10 +20,21 @@ final class Access {
         return caller.userUuid().equals(job.isTaskLike() ? job.parentOwnerUuid() : job.ownerUuid());
     }
 
-    static void requireReadable(Caller caller, JobRecord job, String what) throws GatewayException {
+    /**
+     * A job or task the caller may not read is answered exactly as one that does not exist (the API server looked
+     * objects up among the readable ones only), so a 404 never tells anyone which uuids exist.
+     *
+     * @param requested the uuid as the request named it, which the not-found message repeats
+     */
+    static void requireReadable(Caller caller, JobRecord job, String what, String requested) throws GatewayException {
         if (!canRead(caller, job)) {
-            throw GatewayException.forbidden(what + " " + shown(job) + " belongs to another user");
+            throw notFound(what, requested);
         }
+    }
+
+    /** The one not-found answer, for a missing object and for one the caller may not read. */
+    static GatewayException notFound(String what, String requested) {
+        return GatewayException.notFound(what + " " + requested + " not found");
     }
 
     /** A new or changed parent: the caller must own it (admins may use any). */
@@ -51,8 +62,7 @@ final class Access {
     /**
      * The calling task named by the X-Arvados-Task-Uuid header, or null when there is none.
      *
-     * @throws GatewayException 422 for a malformed uuid, 404 when it names no task-like job, 403 when the caller
-     *     may not write that task
+     * @throws GatewayException 422 for a malformed uuid, 404 when it names no task-like job the caller may read
      */
     static JobRecord callingTask(JobStore store, Caller caller) throws GatewayException, SQLException {
         String uuid = caller.callingTask();
@@ -63,16 +73,10 @@ final class Access {
             throw GatewayException.unprocessable("X-Arvados-Task-Uuid is not an Arvados uuid: " + PlainJson.quote(uuid));
         }
         JobRecord task = store.find(uuid);
-        if (task == null || !task.isTaskLike()) {
+        if (task == null || !task.isTaskLike() || !canRead(caller, task)) {
             throw GatewayException.notFound("calling task " + uuid + " (X-Arvados-Task-Uuid) not found");
-        }
-        if (!canRead(caller, task)) {
-            throw GatewayException.forbidden("calling task " + uuid + " (X-Arvados-Task-Uuid) belongs to another user");
         }
         return task;
     }
 
-    private static String shown(JobRecord job) {
-        return job.isTaskLike() && job.legacyTaskUuid() != null ? job.legacyTaskUuid() : job.uuid();
-    }
 }

@@ -121,9 +121,9 @@ public final class JobTasksService {
     private static JobRecord readableTask(JobStore store, Caller caller, String uuid) throws GatewayException, SQLException {
         JobRecord task = uuid == null ? null : store.find(uuid);
         if (task == null || !task.isTaskLike()) {
-            throw GatewayException.notFound("job_task " + uuid + " not found");
+            throw Access.notFound("job_task", uuid);
         }
-        Access.requireReadable(caller, task, "job_task");
+        Access.requireReadable(caller, task, "job_task", uuid);
         return task;
     }
 

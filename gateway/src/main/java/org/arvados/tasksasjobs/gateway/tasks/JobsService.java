@@ -58,9 +58,9 @@ public final class JobsService {
             JobRecord calling = Access.callingTask(store, caller);
             JobRecord job = uuid == null ? null : store.find(uuid);
             if (job == null) {
-                throw GatewayException.notFound("job " + uuid + " not found");
+                throw Access.notFound("job", uuid);
             }
-            Access.requireReadable(caller, job, "job");
+            Access.requireReadable(caller, job, "job", uuid);
             markIfParentRead(store, calling, List.of(job));
             return renderer.render(job);
         });
@@ -143,12 +143,14 @@ public final class JobsService {
             throws GatewayException, SQLException {
         JobRecord job = uuid == null ? null : store.find(uuid);
         if (job == null) {
-            throw GatewayException.notFound("job " + uuid + " not found");
+            throw Access.notFound("job", uuid);
+        }
+        if (!Access.canRead(caller, job)) {
+            throw Access.notFound("job", uuid); // before saying what kind of job it is
         }
         if (!job.isTaskLike()) {
             throw GatewayException.forbidden("top-level jobs are " + verb + " by the Arvados API server");
         }
-        Access.requireReadable(caller, job, "job");
         return job;
     }
 

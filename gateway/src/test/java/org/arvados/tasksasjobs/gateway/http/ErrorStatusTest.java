@@ -104,13 +104,16 @@ class ErrorStatusTest {
     }
 
     @Test
-    void bobCannotReadAlicesTask() throws Exception {
-        assertError(403, bob.get("/arvados/v1/job_tasks/" + aliceTask));
+    void bobCannotReadAlicesTaskAndCannotTellItExists() throws Exception {
+        Response hidden = bob.get("/arvados/v1/job_tasks/" + aliceTask);
+        assertError(404, hidden);
+        Response missing = bob.get("/arvados/v1/job_tasks/" + UNKNOWN_TASK);
+        assertEquals(missing.error().replace(UNKNOWN_TASK, aliceTask), hidden.error());
     }
 
     @Test
     void bobCannotUpdateAlicesTask() throws Exception {
-        assertError(403, bob.put("/arvados/v1/job_tasks/" + aliceTask,
+        assertError(404, bob.put("/arvados/v1/job_tasks/" + aliceTask,
                 "{\"job_task\": {\"output\": \"bob was here\", \"success\": true}}"));
         Response unchanged = alice.get("/arvados/v1/job_tasks/" + aliceTask);
         assertTrue(unchanged.body().get("output").isNull(), unchanged.body().toString());
@@ -119,7 +122,7 @@ class ErrorStatusTest {
 
     @Test
     void bobCannotDeleteAlicesTask() throws Exception {
-        assertError(403, bob.delete("/arvados/v1/job_tasks/" + aliceTask));
+        assertError(404, bob.delete("/arvados/v1/job_tasks/" + aliceTask));
         assertEquals(200, alice.get("/arvados/v1/job_tasks/" + aliceTask).status());
     }
 
@@ -150,12 +153,12 @@ class ErrorStatusTest {
 
     @Test
     void bobCannotReadAlicesJob() throws Exception {
-        assertError(403, bob.get("/arvados/v1/jobs/" + ALICE_JOB));
+        assertError(404, bob.get("/arvados/v1/jobs/" + ALICE_JOB));
     }
 
     @Test
-    void callingTaskOfAnotherUserIsForbidden() throws Exception {
-        assertError(403, bob.asTask(aliceTask).get("/arvados/v1/jobs/" + BOB_JOB));
+    void callingTaskOfAnotherUserIsNotFound() throws Exception {
+        assertError(404, bob.asTask(aliceTask).get("/arvados/v1/jobs/" + BOB_JOB));
     }
 
     @Test

@@ -68,7 +68,7 @@ class TokensFileGatewayTest {
 
             assertEquals(200, new ApiClient(gateway.port(), FILE_ADMIN_TOKEN).get("/arvados/v1/job_tasks/" + task)
                     .status(), "the admin flag of the file counts");
-            assertEquals(403, new ApiClient(gateway.port(), FILE_BOB_TOKEN).get("/arvados/v1/job_tasks/" + task)
+            assertEquals(404, new ApiClient(gateway.port(), FILE_BOB_TOKEN).get("/arvados/v1/job_tasks/" + task)
                     .status());
             assertEquals(401, new ApiClient(gateway.port(), ALICE_TOKEN).get("/arvados/v1/job_tasks/" + task)
                     .status(), "a token not in the file");

@@ -102,14 +102,14 @@ class JobTasksServiceTest {
         String alices = tasks.create(ALICE, task(ALICE_JOB, "")).get("uuid").asText();
         String bobs = tasks.create(BOB, task(BOB_JOB, "")).get("uuid").asText();
 
-        refused(403, () -> tasks.get(BOB, alices));
-        refused(403, () -> tasks.update(BOB, alices, json("{\"job_task\": {\"progress\": 0.5}}")));
-        refused(403, () -> tasks.delete(BOB, alices));
+        refused(404, () -> tasks.get(BOB, alices));
+        refused(404, () -> tasks.update(BOB, alices, json("{\"job_task\": {\"progress\": 0.5}}")));
+        refused(404, () -> tasks.delete(BOB, alices));
         refused(403, () -> tasks.create(BOB, task(ALICE_JOB, "")));
         // Moving her own task under Bob's job is as forbidden as creating one there.
         refused(403, () -> tasks.update(ALICE, alices, json("{\"job_task\": {\"job_uuid\": \"" + BOB_JOB + "\"}}")));
         // The calling-task header must name a task the caller may write.
-        refused(403, () -> tasks.get(GatewayRows.calling(BOB, alices), bobs));
+        refused(404, () -> tasks.get(GatewayRows.calling(BOB, alices), bobs));
         refused(404, () -> tasks.get(GatewayRows.calling(BOB, "zzzzz-ot0gb-nosuchtask00001"), bobs));
 
         assertEquals(alices, tasks.get(ADMIN, alices).get("uuid").asText());

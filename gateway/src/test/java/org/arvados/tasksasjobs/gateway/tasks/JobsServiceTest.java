@@ -116,10 +116,10 @@ class JobsServiceTest {
         JobsService jobs = rows.jobs();
         String alicesTask = uuidOf(jobs.create(ALICE, taskJob(ALICE_JOB, "a", null, false)));
 
-        refused(403, () -> jobs.get(BOB, ALICE_JOB));
-        refused(403, () -> jobs.get(BOB, alicesTask));
-        refused(403, () -> jobs.update(BOB, alicesTask, job("\"task_progress\": 0.5")));
-        refused(403, () -> jobs.delete(BOB, alicesTask));
+        refused(404, () -> jobs.get(BOB, ALICE_JOB));
+        refused(404, () -> jobs.get(BOB, alicesTask));
+        refused(404, () -> jobs.update(BOB, alicesTask, job("\"task_progress\": 0.5")));
+        refused(404, () -> jobs.delete(BOB, alicesTask));
         refused(403, () -> jobs.create(BOB, taskJob(ALICE_JOB, "a", null, true)));
         refused(404, () -> jobs.get(ALICE, "zzzzz-8i9sb-nosuchjob000001"));
 
@@ -213,7 +213,7 @@ class JobsServiceTest {
         // A refused read marks nothing.
         rows.job(BOB_JOB, ArvadosUsers.BOB, "{}");
         String bobs = uuidOf(jobs.create(BOB, taskJob(BOB_JOB, "c", null, false)));
-        refused(403, () -> jobs.get(calling(BOB, bobs), ALICE_JOB));
+        refused(404, () -> jobs.get(calling(BOB, bobs), ALICE_JOB));
         assertNull(rows.row(bobs).get("nondeterministic"));
     }
 
