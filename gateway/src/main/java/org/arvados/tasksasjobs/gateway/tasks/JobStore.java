@@ -113,6 +113,18 @@ final class JobStore {
         }
     }
 
+    /** The level {@code user} reaches {@code jobUuid} or {@code ownerUuid} at in the permission graph; 0 for none. */
+    int permissionLevel(String user, String jobUuid, String ownerUuid) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(Permissions.LEVEL)) {
+            st.setString(1, user);
+            st.setArray(2, connection.createArrayOf("varchar", new Object[] {jobUuid, ownerUuid}));
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     /** The job named {@code uuid} as a parent, or null when jobs has no such row. */
     ParentRow parent(String uuid) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement(PARENT)) {

@@ -35,6 +35,7 @@ public final class JobTasksService {
     private final Transactions transactions;
     private final JobTaskResource resource;
     private final TaskWrites writes;
+    private final Access access;
 
     public JobTasksService(DataSource dataSource, YamlDecoder yaml, InheritPolicy policy, Clock clock) {
         this(dataSource, yaml, policy, clock, new SecureRandom());
@@ -44,13 +45,15 @@ public final class JobTasksService {
     JobTasksService(DataSource dataSource, YamlDecoder yaml, InheritPolicy policy, Clock clock, RandomGenerator random) {
         this.transactions = new Transactions(dataSource);
         this.resource = new JobTaskResource(yaml);
-        this.writes = new TaskWrites(new SerializedHashReader(Objects.requireNonNull(yaml, "yaml")), policy, clock, random);
+        this.access = Access.of(dataSource);
+        this.writes = new TaskWrites(new SerializedHashReader(Objects.requireNonNull(yaml, "yaml")), policy, clock, random,
+                access);
     }
 
     public ObjectNode get(Caller caller, String uuid) throws GatewayException, SQLException {
         return transactions.run(c -> {
             JobStore store = new JobStore(c);
-            Access.callingTask(store, caller);
+            access.callingTask(store, caller);
             JobRecord task = readableTask(store, caller, uuid);
             return resource.render(task.id(), task.taskLikeJob());
         });
@@ -74,8 +77,8 @@ public final class JobTasksService {
         List<JobOrder> sortKeys = order.isEmpty() ? DEFAULT_ORDER : order;
         return transactions.run(c -> {
             JobStore store = new JobStore(c);
-            Access.callingTask(store, caller);
-            SqlWhere where = Access.taskLikeReadable(caller, SqlWhere.NONE).and(filters);
+            access.callingTask(store, caller);
+            SqlWhere where = access.taskLikeReadable(caller, SqlWhere.NONE).and(filters);
             List<ObjectNode> items = new ArrayList<>();
             for (JobRecord row : store.page(where, sortKeys, page.limit(), page.offset())) {
                 items.add(selection.apply(resource.render(row.id(), row.taskLikeJob())));
@@ -89,7 +92,7 @@ public final class JobTasksService {
         JobTaskRequest request = parse(body);
         return transactions.run(c -> {
             JobStore store = new JobStore(c);
-            Access.callingTask(store, caller);
+            access.callingTask(store, caller);
             StoredTask created = writes.create(store, caller, request);
             return resource.render(created.id(), created.job());
         });
@@ -99,8 +102,9 @@ public final class JobTasksService {
         JobTaskRequest request = parse(body);
         return transactions.run(c -> {
             JobStore store = new JobStore(c);
-            Access.callingTask(store, caller);
+            access.callingTask(store, caller);
             JobRecord task = readableTask(store, caller, uuid);
+            access.requireWritable(store, caller, task, "job_task", uuid);
             StoredTask updated = writes.update(store, caller, task, request, false);
             return resource.render(updated.id(), updated.job());
         });
@@ -109,8 +113,9 @@ public final class JobTasksService {
     public ObjectNode delete(Caller caller, String uuid) throws GatewayException, SQLException {
         return transactions.run(c -> {
             JobStore store = new JobStore(c);
-            Access.callingTask(store, caller);
+            access.callingTask(store, caller);
             JobRecord task = readableTask(store, caller, uuid);
+            access.requireWritable(store, caller, task, "job_task", uuid);
             ObjectNode before = resource.render(task.id(), task.taskLikeJob());
             store.delete(task.id());
             return before;
@@ -118,12 +123,12 @@ public final class JobTasksService {
     }
 
     /** The task-like job a task uuid ({@code ot0gb}, or the job's own {@code 8i9sb}) names, if the caller may use it. */
-    private static JobRecord readableTask(JobStore store, Caller caller, String uuid) throws GatewayException, SQLException {
+    private JobRecord readableTask(JobStore store, Caller caller, String uuid) throws GatewayException, SQLException {
         JobRecord task = uuid == null ? null : store.find(uuid);
         if (task == null || !task.isTaskLike()) {
             throw Access.notFound("job_task", uuid);
         }
-        Access.requireReadable(caller, task, "job_task", uuid);
+        access.requireReadable(store, caller, task, "job_task", uuid);
         return task;
     }
 

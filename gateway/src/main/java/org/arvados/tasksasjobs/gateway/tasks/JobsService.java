@@ -37,6 +37,7 @@ public final class JobsService {
     private final Transactions transactions;
     private final JobRenderer renderer;
     private final TaskWrites writes;
+    private final Access access;
     private final YamlDecoder yaml;
     private final InheritPolicy policy;
 
@@ -49,18 +50,19 @@ public final class JobsService {
         this.yaml = Objects.requireNonNull(yaml, "yaml");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.renderer = new JobRenderer(yaml);
-        this.writes = new TaskWrites(new SerializedHashReader(yaml), policy, clock, random);
+        this.access = Access.of(dataSource);
+        this.writes = new TaskWrites(new SerializedHashReader(yaml), policy, clock, random, access);
     }
 
     public ObjectNode get(Caller caller, String uuid) throws GatewayException, SQLException {
         return transactions.run(c -> {
             JobStore store = new JobStore(c);
-            JobRecord calling = Access.callingTask(store, caller);
+            JobRecord calling = access.callingTask(store, caller);
             JobRecord job = uuid == null ? null : store.find(uuid);
             if (job == null) {
                 throw Access.notFound("job", uuid);
             }
-            Access.requireReadable(caller, job, "job", uuid);
+            access.requireReadable(store, caller, job, "job", uuid);
             markIfParentRead(store, calling, List.of(job));
             return renderer.render(job);
         });
@@ -83,8 +85,8 @@ public final class JobsService {
         List<JobOrder> sortKeys = order.isEmpty() ? DEFAULT_ORDER : order;
         return transactions.run(c -> {
             JobStore store = new JobStore(c);
-            JobRecord calling = Access.callingTask(store, caller);
-            SqlWhere where = Access.jobsReadable(caller, SqlWhere.NONE).and(filters);
+            JobRecord calling = access.callingTask(store, caller);
+            SqlWhere where = access.jobsReadable(caller, SqlWhere.NONE).and(filters);
             List<JobRecord> rows = store.page(where, sortKeys, page.limit(), page.offset());
             markIfParentRead(store, calling, rows);
             List<ObjectNode> items = new ArrayList<>(rows.size());
@@ -104,7 +106,7 @@ public final class JobsService {
         JobBody parsed = JobBody.parseCreate(body);
         return transactions.run(c -> {
             JobStore store = new JobStore(c);
-            Access.callingTask(store, caller);
+            access.callingTask(store, caller);
             JobBody request = parsed.withCreator(creatorTaskUuid(store, parsed.createdByJobUuid()));
             if (request.findOrCreate()) {
                 JobRecord reused = reusable(store, caller, request);
@@ -121,7 +123,7 @@ public final class JobsService {
         JobBody request = JobBody.parseUpdate(body);
         return transactions.run(c -> {
             JobStore store = new JobStore(c);
-            Access.callingTask(store, caller);
+            access.callingTask(store, caller);
             JobRecord job = writableTaskLikeJob(store, caller, uuid, "updated");
             StoredTask updated = writes.update(store, caller, job, request.request(), request.markNondeterministic());
             return renderer.render(store.byId(updated.id()));
@@ -131,7 +133,7 @@ public final class JobsService {
     public ObjectNode delete(Caller caller, String uuid) throws GatewayException, SQLException {
         return transactions.run(c -> {
             JobStore store = new JobStore(c);
-            Access.callingTask(store, caller);
+            access.callingTask(store, caller);
             JobRecord job = writableTaskLikeJob(store, caller, uuid, "deleted");
             ObjectNode before = renderer.render(job);
             store.delete(job.id());
@@ -139,18 +141,17 @@ public final class JobsService {
         });
     }
 
-    private static JobRecord writableTaskLikeJob(JobStore store, Caller caller, String uuid, String verb)
+    private JobRecord writableTaskLikeJob(JobStore store, Caller caller, String uuid, String verb)
             throws GatewayException, SQLException {
         JobRecord job = uuid == null ? null : store.find(uuid);
         if (job == null) {
             throw Access.notFound("job", uuid);
         }
-        if (!Access.canRead(caller, job)) {
-            throw Access.notFound("job", uuid); // before saying what kind of job it is
-        }
+        access.requireReadable(store, caller, job, "job", uuid); // before saying what kind of job it is
         if (!job.isTaskLike()) {
             throw GatewayException.forbidden("top-level jobs are " + verb + " by the Arvados API server");
         }
+        access.requireWritable(store, caller, job, "job", uuid);
         return job;
     }
 
@@ -165,7 +166,7 @@ public final class JobsService {
         if (parent == null || parent.taskLike()) {
             return null;
         }
-        Access.requireParentOwned(caller, parent);
+        access.requireParentWritable(store, caller, parent);
         Probe probe = new Probe("find_or_create", null, null, null, request.request().parameters(), null, null,
                 caller.userUuid(), parentUuid);
         ReuseEngine engine = new ReuseEngine(store.connection(), yaml, policy, TieBreak.ASC,

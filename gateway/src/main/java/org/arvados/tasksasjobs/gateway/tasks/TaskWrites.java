@@ -34,13 +34,15 @@ final class TaskWrites {
     private final Clock clock;
     private final RandomGenerator random;
     private final TaskJobMapping mapping;
+    private final Access access;
 
-    TaskWrites(SerializedHashReader reader, InheritPolicy policy, Clock clock, RandomGenerator random) {
+    TaskWrites(SerializedHashReader reader, InheritPolicy policy, Clock clock, RandomGenerator random, Access access) {
         this.reader = Objects.requireNonNull(reader, "reader");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.mapping = new TaskJobMapping(reader, policy, new RandomUuidAllocator(random));
+        this.access = Objects.requireNonNull(access, "access");
     }
 
     /**
@@ -114,7 +116,7 @@ final class TaskWrites {
         if (parent.taskLike()) {
             throw GatewayException.unprocessable("job_uuid " + uuid + " names a task-like job; a task belongs to a top-level job");
         }
-        Access.requireParentOwned(caller, parent);
+        access.requireParentWritable(store, caller, parent);
         return parent;
     }
 
