@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.arvados.tasksasjobs.backfill.BackfillListener;
 import org.arvados.tasksasjobs.backfill.BackfillSettings;
+import org.arvados.tasksasjobs.bench.PermissionGraphSeed;
 import org.arvados.tasksasjobs.bench.GatewayBenchReport;
 import org.arvados.tasksasjobs.bench.GatewayBenchmark;
 import org.arvados.tasksasjobs.bench.LoadRunner;
@@ -69,14 +70,21 @@ final class BenchGatewayCommand implements Callable<Integer> {
             description = "jobs seeded (10 tasks each) and migrated before measuring (default: ${DEFAULT-VALUE})")
     int seedJobs;
 
+    @Option(names = "--permission-links", paramLabel = "N", defaultValue = "100000",
+            description = "then measure again with N permission links (and N/2 groups) in the database, the"
+                    + " benchmark's user reaching its jobs through a role group and nested projects rather than as"
+                    + " their owner; 0 skips that run (default: ${DEFAULT-VALUE})")
+    int permissionLinks;
+
     @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON to FILE")
     Path json;
 
     @Override
     public Integer call() throws Exception {
-        if (requests < 1 || warmup < 0 || concurrency < 1 || threads < 1 || seedJobs < 1) {
+        if (requests < 1 || warmup < 0 || concurrency < 1 || threads < 1 || seedJobs < 1 || permissionLinks < 0
+                || permissionLinks > 10_000_000) {
             throw MigratorException.usage("--requests, --concurrency, --threads and --seed-jobs must be at least 1,"
-                    + " --warmup at least 0");
+                    + " --warmup at least 0, --permission-links between 0 and 10000000");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -90,6 +98,7 @@ final class BenchGatewayCommand implements Callable<Integer> {
             new Migrator(c, BackfillListener.NONE).migrate(
                     new Migrator.Options(List.of(Phase.EXPAND, Phase.BACKFILL), BackfillSettings.defaults()));
             List<String> parents = parents(c);
+            PermissionGraphSeed.createTables(c); // empty: the first run is the figure without links
             String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
             Files.writeString(tokens, token + " " + BENCH_USER + "\n");
             Machine machine = Machine.describe(c);
@@ -103,7 +112,16 @@ final class BenchGatewayCommand implements Callable<Integer> {
                 err.println("bench-gateway: measuring " + requests + " requests per operation and endpoint"
                         + " (after " + warmup + " to warm up)...");
                 err.flush();
-                GatewayBenchReport report = new GatewayBenchReport(machine, concurrency, benchmark.run(warmup, requests));
+                List<GatewayBenchmark.Figures> plain = benchmark.run(warmup, requests);
+                List<GatewayBenchmark.Figures> withLinks = List.of();
+                if (permissionLinks > 0) {
+                    err.println("bench-gateway: adding " + permissionLinks + " permission links, measuring again...");
+                    err.flush();
+                    PermissionGraphSeed.populate(c, permissionLinks, BENCH_USER, parents);
+                    withLinks = benchmark.run(warmup, requests);
+                }
+                GatewayBenchReport report = new GatewayBenchReport(machine, concurrency, plain, permissionLinks,
+                        withLinks);
                 report.printTable(out);
                 if (json != null) {
                     Files.writeString(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.toJson()));

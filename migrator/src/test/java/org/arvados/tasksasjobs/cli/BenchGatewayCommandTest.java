@@ -20,7 +20,7 @@ class BenchGatewayCommandTest {
         Path json = dir.resolve("gateway.json");
 
         Cli.Run bench = run("bench-gateway", "--seed-jobs", "10", "--requests", "12", "--warmup", "0",
-                "--concurrency", "2", "--threads", "2", "--json", json.toString());
+                "--concurrency", "2", "--threads", "2", "--permission-links", "200", "--json", json.toString());
 
         assertEquals(ExitCode.OK, bench.exitCode(), bench.err());
         JsonNode report = new ObjectMapper().readTree(json.toFile());
@@ -37,5 +37,14 @@ class BenchGatewayCommandTest {
         assertEquals(Set.of("create job_tasks", "create jobs", "get job_tasks", "get jobs", "update job_tasks",
                 "update jobs"), measured);
         assertTrue(bench.out().contains("p99 ms"), bench.out());
+        // Measured again with the permission graph in the way: the same operations, every request answered.
+        assertEquals(200, report.get("permission_links").asInt());
+        Set<String> again = new HashSet<>();
+        for (JsonNode result : report.get("results_with_permission_links")) {
+            again.add(result.get("operation").asText() + " " + result.get("endpoint").asText());
+            assertEquals(12, result.get("requests").asInt());
+        }
+        assertEquals(measured, again);
+        assertTrue(bench.out().contains("With 200 permission links"), bench.out());
     }
 }
