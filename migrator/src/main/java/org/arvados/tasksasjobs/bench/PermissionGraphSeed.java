@@ -7,7 +7,7 @@ import java.sql.Statement;
 import java.util.List;
 
 /**
- * The part of a real cluster's permission graph the gateway walks (docs/arvados.md, "Permissions"): the
+ * The part of a real cluster's permission graph the gateway walks (docs/arvados.md §7, "Permissions"): the
  * {@code groups} and {@code links} tables as the API server defined them (the columns and indexes the gateway
  * uses), and a graph of a given size. The benchmark's user reaches its jobs as users of a real cluster do, not as
  * their owner: through a role group it belongs to, which can write a project, whose nested subprojects own the

@@ -13,7 +13,7 @@ import org.arvados.tasksasjobs.gateway.http.ResourceSchema.AttributeType;
  * The discovery document ({@code GET /discovery/v1/apis/arvados/v1/rest}) the 2019 SDKs read before their first
  * call: the Python SDK builds its client from it (googleapiclient), the Perl SDK looks up each method's path,
  * HTTP method and declared parameters in it and refuses to send a parameter it does not declare. It is built as
- * the API server's SchemaController built it (docs/arvados.md, "The discovery document"), for the gateway's own
+ * the API server's SchemaController built it (docs/arvados.md §7, "The discovery document"), for the gateway's own
  * resources (from {@link ResourceSchema}) and, with an upstream, for the resources it forwards.
  */
 final class DiscoveryDocument {

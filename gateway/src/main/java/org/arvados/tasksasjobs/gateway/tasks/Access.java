@@ -67,13 +67,24 @@ final class Access {
         }
     }
 
-    /** Readable (else 404) and writable: can_write on the job that decides (else 403). */
+    /** Readable (else 404) and writable: can_write on the job that decides (else 403). One lookup. */
     void requireWritable(JobStore store, Caller caller, JobRecord job, String what, String requested)
+            throws GatewayException, SQLException {
+        requireWrite(requireReadableLevel(store, caller, job, what, requested), job, what, requested);
+    }
+
+    /** Readable (else 404); the level, for a later {@link #requireWrite} without a second lookup. */
+    int requireReadableLevel(JobStore store, Caller caller, JobRecord job, String what, String requested)
             throws GatewayException, SQLException {
         int level = level(store, caller, job);
         if (level < Permissions.READ) {
             throw notFound(what, requested);
         }
+        return level;
+    }
+
+    /** A level of {@link #requireReadableLevel} that must also allow writing (else 403). */
+    static void requireWrite(int level, JobRecord job, String what, String requested) throws GatewayException {
         if (level < Permissions.WRITE) {
             throw GatewayException.forbidden("you may read " + what + " " + requested + " but not change it: that"
                     + " needs can_write on job " + (job.isTaskLike() ? job.parentJobUuid() : job.uuid()));

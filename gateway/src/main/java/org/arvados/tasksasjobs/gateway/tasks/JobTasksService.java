@@ -103,7 +103,7 @@ public final class JobTasksService {
         return transactions.run(c -> {
             JobStore store = new JobStore(c);
             access.callingTask(store, caller);
-            JobRecord task = readableTask(store, caller, uuid);
+            JobRecord task = existingTask(store, uuid);
             access.requireWritable(store, caller, task, "job_task", uuid);
             StoredTask updated = writes.update(store, caller, task, request, false);
             return resource.render(updated.id(), updated.job());
@@ -114,7 +114,7 @@ public final class JobTasksService {
         return transactions.run(c -> {
             JobStore store = new JobStore(c);
             access.callingTask(store, caller);
-            JobRecord task = readableTask(store, caller, uuid);
+            JobRecord task = existingTask(store, uuid);
             access.requireWritable(store, caller, task, "job_task", uuid);
             ObjectNode before = resource.render(task.id(), task.taskLikeJob());
             store.delete(task.id());
@@ -124,11 +124,17 @@ public final class JobTasksService {
 
     /** The task-like job a task uuid ({@code ot0gb}, or the job's own {@code 8i9sb}) names, if the caller may use it. */
     private JobRecord readableTask(JobStore store, Caller caller, String uuid) throws GatewayException, SQLException {
+        JobRecord task = existingTask(store, uuid);
+        access.requireReadable(store, caller, task, "job_task", uuid);
+        return task;
+    }
+
+    /** The task-like job a task uuid names, whoever may use it (the caller's access is checked next). */
+    private static JobRecord existingTask(JobStore store, String uuid) throws GatewayException, SQLException {
         JobRecord task = uuid == null ? null : store.find(uuid);
         if (task == null || !task.isTaskLike()) {
             throw Access.notFound("job_task", uuid);
         }
-        access.requireReadable(store, caller, task, "job_task", uuid);
         return task;
     }
 

@@ -147,11 +147,11 @@ public final class JobsService {
         if (job == null) {
             throw Access.notFound("job", uuid);
         }
-        access.requireReadable(store, caller, job, "job", uuid); // before saying what kind of job it is
+        int level = access.requireReadableLevel(store, caller, job, "job", uuid); // before saying what kind it is
         if (!job.isTaskLike()) {
             throw GatewayException.forbidden("top-level jobs are " + verb + " by the Arvados API server");
         }
-        access.requireWritable(store, caller, job, "job", uuid);
+        Access.requireWrite(level, job, "job", uuid);
         return job;
     }
 

@@ -1,7 +1,7 @@
 package org.arvados.tasksasjobs.gateway.tasks;
 
 /**
- * The Arvados permission graph as SQL (docs/arvados.md, "Permissions"; the API server's search_permission_graph of
+ * The Arvados permission graph as SQL (docs/arvados.md §7, "Permissions"; the API server's search_permission_graph of
  * 2019): from a user, every uuid it reaches and the level it reaches it at, through permission links
  * ({@code links.link_class = 'permission'}, {@code can_read} 1, {@code can_write} 2, {@code can_manage} 3, tail
  * to head) and through ownership (whoever reaches a group reaches the groups it owns, at the same level). A path's
