@@ -1,5 +1,7 @@
 package org.arvados.tasksasjobs.gateway;
 
+import org.arvados.tasksasjobs.sql.SqlText;
+
 /**
  * The users and tokens every gateway test can rely on: the columns of {@code users} and
  * {@code api_client_authorizations} the gateway reads (docs/arvados.md §7), and one person per case.
@@ -35,25 +37,6 @@ public final class ArvadosUsers {
                 is_admin boolean,
                 is_active boolean DEFAULT false
             );
-            CREATE TABLE groups (
-                id serial PRIMARY KEY,
-                uuid varchar(255) NOT NULL UNIQUE,
-                owner_uuid varchar(255) NOT NULL,
-                name varchar(255),
-                group_class varchar(255)
-            );
-            CREATE INDEX index_groups_on_owner_uuid ON groups (owner_uuid);
-            CREATE TABLE links (
-                id serial PRIMARY KEY,
-                uuid varchar(255) UNIQUE,
-                owner_uuid varchar(255),
-                tail_uuid varchar(255),
-                link_class varchar(255),
-                name varchar(255),
-                head_uuid varchar(255)
-            );
-            CREATE INDEX index_links_on_tail_uuid ON links (tail_uuid);
-            CREATE INDEX index_links_on_head_uuid ON links (head_uuid);
             CREATE TABLE api_client_authorizations (
                 id serial PRIMARY KEY,
                 uuid varchar(255) UNIQUE,
@@ -65,7 +48,7 @@ public final class ArvadosUsers {
             - all
             '
             );
-            """;
+            """ + SqlText.load(SqlText.class, "arvados-permission-tables.sql");
 
     static final String ROWS = """
             INSERT INTO users (id, uuid, is_admin, is_active) VALUES

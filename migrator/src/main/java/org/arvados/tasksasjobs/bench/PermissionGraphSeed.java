@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import org.arvados.tasksasjobs.sql.SqlText;
 
 /**
  * The part of a real cluster's permission graph the gateway walks (docs/arvados.md §7, "Permissions"): the
@@ -15,27 +16,8 @@ import java.util.List;
  */
 public final class PermissionGraphSeed {
 
-    private static final String TABLES = """
-            CREATE TABLE IF NOT EXISTS groups (
-                id serial PRIMARY KEY,
-                uuid varchar(255) NOT NULL UNIQUE,
-                owner_uuid varchar(255) NOT NULL,
-                name varchar(255),
-                group_class varchar(255)
-            );
-            CREATE INDEX IF NOT EXISTS index_groups_on_owner_uuid ON groups (owner_uuid);
-            CREATE TABLE IF NOT EXISTS links (
-                id serial PRIMARY KEY,
-                uuid varchar(255) UNIQUE,
-                owner_uuid varchar(255),
-                tail_uuid varchar(255),
-                link_class varchar(255),
-                name varchar(255),
-                head_uuid varchar(255)
-            );
-            CREATE INDEX IF NOT EXISTS index_links_on_tail_uuid ON links (tail_uuid);
-            CREATE INDEX IF NOT EXISTS index_links_on_head_uuid ON links (head_uuid);
-            """;
+    /** Read from core, where the test beds read it too. */
+    private static final String TABLES = SqlText.load(SqlText.class, "arvados-permission-tables.sql");
 
     private PermissionGraphSeed() {
     }
