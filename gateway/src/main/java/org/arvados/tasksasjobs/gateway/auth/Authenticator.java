@@ -28,6 +28,14 @@ public final class Authenticator {
      */
     public Caller authenticate(String authorization, String callingTask, String method, String path)
             throws GatewayException, SQLException {
+        return authorize(identify(authorization), callingTask, method, path);
+    }
+
+    /**
+     * The holder of the token in {@code authorization}: 401 without a known, unexpired token, 403 for an inactive
+     * user. Needs only the header, so a request is answered this before its body is read.
+     */
+    public TokenOwner identify(String authorization) throws GatewayException, SQLException {
         String token = tokenOf(authorization);
         if (token == null) {
             throw new GatewayException(401, "Not logged in: no \"Authorization: OAuth2 <token>\" header");
@@ -40,6 +48,11 @@ public final class Authenticator {
         if (!holder.active()) {
             throw new GatewayException(403, "the user " + holder.userUuid() + " is not active");
         }
+        return holder;
+    }
+
+    /** The caller {@code holder} is for this request, once its method is known: 403 outside the token's scopes. */
+    public Caller authorize(TokenOwner holder, String callingTask, String method, String path) throws GatewayException {
         if (!holder.scopes().allow(method, path)) {
             throw new GatewayException(403, "Forbidden: the token's scopes do not allow " + method + " " + path);
         }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.arvados.tasksasjobs.gateway.auth.Authenticator;
+import org.arvados.tasksasjobs.gateway.auth.TokenOwner;
 import org.arvados.tasksasjobs.gateway.tasks.Caller;
 import org.arvados.tasksasjobs.gateway.tasks.Created;
 import org.arvados.tasksasjobs.gateway.tasks.GatewayException;
@@ -92,17 +93,19 @@ final class ApiHandler extends Handler.Abstract {
     private Answer answer(Request request, Route route) throws GatewayException, MethodNotAllowed, SQLException,
             IOException {
         Map<String, String> query = QueryString.decode(request.getHttpURI().getQuery());
+        // The token first: without a valid one the answer is 401 before a byte of the body is read.
+        TokenOwner holder = authenticator.identify(Exchanges.header(request, HttpHeader.AUTHORIZATION.asString()));
+        request.setAttribute(AccessLog.USER_ATTRIBUTE, holder.userUuid());
         // A form body carries parameters (and, on a POST, maybe the real method): read it before routing on the
-        // method. A JSON body is read only once the caller is known.
+        // method and checking the token's scopes against it. A JSON body is read only once both passed.
         Map<String, String> form = Exchanges.isForm(request)
                 ? QueryString.decode(bodies.readText(request), "the request body") : null;
         String method = Exchanges.effectiveMethod(request, form);
         Operation operation = Operation.of(method, route).orElseThrow(() -> new MethodNotAllowed(
                 "method " + method + " is not allowed on " + Route.BASE + route.collection()
                         + (route.isCollection() ? "" : "/{uuid}"), route.allowed()));
-        Caller caller = authenticator.authenticate(Exchanges.header(request, HttpHeader.AUTHORIZATION.asString()),
-                Exchanges.header(request, TASK_HEADER), method, request.getHttpURI().getPath());
-        request.setAttribute(AccessLog.USER_ATTRIBUTE, caller.userUuid());
+        Caller caller = authenticator.authorize(holder, Exchanges.header(request, TASK_HEADER), method,
+                request.getHttpURI().getPath());
         boolean writes = operation == Operation.CREATE || operation == Operation.UPDATE;
         ObjectNode json = writes && form == null ? (ObjectNode) bodies.read(request) : null;
         RailsParameters parameters = RailsParameters.of(query, form, json);

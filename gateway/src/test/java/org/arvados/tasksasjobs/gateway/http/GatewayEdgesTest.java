@@ -69,6 +69,52 @@ class GatewayEdgesTest {
         }
     }
 
+    @Test
+    void requestsBeyondLimitsAreRefusedInArvadosShapeAndWithoutATokenBeforeTheBody(TestDatabase db) throws Exception {
+        try (Gateway gateway = ArvadosJobs.gateway(db)) {
+            String header = "X-Big: " + "a".repeat(20_000) + "\r\n";
+            assertRefused(gateway.port(), "GET /arvados/v1/job_tasks HTTP/1.1\r\nHost: x\r\n" + header
+                    + "Connection: close\r\n\r\n", "431");
+            assertRefused(gateway.port(), "GET /arvados/v1/job_tasks?q=" + "b".repeat(20_000)
+                    + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "414");
+            // A 100 MB body announced without a token: 401 at once, from the headers alone.
+            assertRefused(gateway.port(), "POST /arvados/v1/job_tasks HTTP/1.1\r\nHost: x\r\nContent-Type:"
+                    + " application/x-www-form-urlencoded\r\nContent-Length: 100000000\r\n\r\n_method=GET&", "401");
+        }
+    }
+
+    /** Sends {@code request} raw and expects {@code status} with an Arvados error body. */
+    private static void assertRefused(int port, String request, String status) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    socket.getInputStream(), StandardCharsets.UTF_8));
+            String statusLine = in.readLine();
+            assertTrue(statusLine != null && statusLine.startsWith("HTTP/1.1 " + status + " "), statusLine);
+            String line;
+            int length = -1;
+            while ((line = in.readLine()) != null && !line.isEmpty()) {
+                if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                    length = Integer.parseInt(line.substring(15).strip());
+                }
+            }
+            assertTrue(length > 0, "no Content-Length for " + statusLine);
+            char[] body = new char[length];
+            int read = 0;
+            while (read < length) {
+                int n = in.read(body, read, length - read);
+                if (n < 0) {
+                    break;
+                }
+                read += n;
+            }
+            JsonNode error = ApiClient.JSON.readTree(new String(body, 0, read));
+            assertTrue(error.path("errors").isArray() && error.has("error_token"), error.toString());
+        }
+    }
+
     private static JsonNode getWithHost(int port, String path, String host) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
