@@ -76,6 +76,13 @@ public final class AttributeFilters {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * Work bounded before any SQL is sent: more filters than this, or more order or select entries than
+     * {@link #MAX_TERMS}, are refused (a client sending 30,000 filters once kept PostgreSQL busy for half a minute).
+     */
+    public static final int MAX_FILTERS = 1000;
+    public static final int MAX_TERMS = 100;
+
     private final String noun;
     private final String tablePrefix;
     private final String exampleKind;
@@ -112,6 +119,9 @@ public final class AttributeFilters {
         if (!filters.isArray()) {
             throw new InvalidTaskRequestException("filters must be an array of [attribute, operator, value], not " + PlainJson.kind(filters));
         }
+        if (filters.size() > MAX_FILTERS) {
+            throw new InvalidTaskRequestException("at most " + MAX_FILTERS + " filters, not " + filters.size());
+        }
         List<JobFilter> out = new ArrayList<>();
         for (JsonNode filter : filters) {
             out.add(filter(filter));
@@ -144,8 +154,12 @@ public final class AttributeFilters {
         if (trimmed.startsWith("[") || trimmed.startsWith("\"")) {
             return order(json("order", trimmed));
         }
+        String[] terms = trimmed.split(",");
+        if (terms.length > MAX_TERMS) {
+            throw new InvalidTaskRequestException("at most " + MAX_TERMS + " order terms, not " + terms.length);
+        }
         List<JobOrder> out = new ArrayList<>();
-        for (String term : trimmed.split(",")) {
+        for (String term : terms) {
             out.add(orderTerm(term));
         }
         return List.copyOf(out);
@@ -160,6 +174,9 @@ public final class AttributeFilters {
         }
         if (!order.isArray()) {
             throw new InvalidTaskRequestException("order must be a string or an array of strings, not " + PlainJson.kind(order));
+        }
+        if (order.size() > MAX_TERMS) {
+            throw new InvalidTaskRequestException("at most " + MAX_TERMS + " order terms, not " + order.size());
         }
         List<JobOrder> out = new ArrayList<>();
         for (JsonNode term : order) {
@@ -183,6 +200,9 @@ public final class AttributeFilters {
         }
         if (!select.isArray()) {
             throw new InvalidTaskRequestException("select must be an array of attribute names, not " + PlainJson.kind(select));
+        }
+        if (select.size() > MAX_TERMS) {
+            throw new InvalidTaskRequestException("at most " + MAX_TERMS + " select entries, not " + select.size());
         }
         Set<String> columns = new LinkedHashSet<>();
         for (JsonNode name : select) {

@@ -1,6 +1,5 @@
 package org.arvados.tasksasjobs.shim;
 
-import java.math.BigInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -41,28 +40,40 @@ public record ListParameters(int limit, long offset, boolean exactCount) {
      *     non-negative integer, or when count is neither "exact" nor "none"
      */
     public static ListParameters parse(String limit, String offset, String count) throws InvalidTaskRequestException {
-        BigInteger limitValue = nonNegative("limit", limit);
-        BigInteger offsetValue = nonNegative("offset", offset);
-        int pageSize = limitValue == null ? DEFAULT_LIMIT : limitValue.min(BigInteger.valueOf(MAX_LIMIT)).intValue();
-        long start = 0;
-        if (offsetValue != null) {
-            if (offsetValue.bitLength() > 63) {
-                throw new InvalidTaskRequestException("offset " + offsetValue + " is too large");
-            }
-            start = offsetValue.longValue();
+        Long limitValue = nonNegative("limit", limit);
+        Long offsetValue = nonNegative("offset", offset);
+        int pageSize = limitValue == null ? DEFAULT_LIMIT : (int) Math.min(limitValue, MAX_LIMIT);
+        if (offsetValue != null && offsetValue == TOO_LARGE) {
+            throw new InvalidTaskRequestException("offset " + shown(offset) + " is too large");
         }
-        return new ListParameters(pageSize, start, exactCount(count));
+        return new ListParameters(pageSize, offsetValue == null ? 0 : offsetValue, exactCount(count));
     }
 
-    private static BigInteger nonNegative(String name, String text) throws InvalidTaskRequestException {
+    /** What {@link #nonNegative} reads a number of more than 18 digits as: larger than any page or table. */
+    private static final long TOO_LARGE = Long.MAX_VALUE;
+
+    /**
+     * The value, in time bounded by the text's length and never more than 18 digits converted: a longer number
+     * (a million digits, say) is {@link #TOO_LARGE} without being parsed.
+     */
+    private static Long nonNegative(String name, String text) throws InvalidTaskRequestException {
         String value = unquoted(text);
         if (value == null) {
             return null;
         }
         if (!DIGITS.matcher(value).matches()) {
-            throw new InvalidTaskRequestException(name + " must be a non-negative integer, not " + PlainJson.quote(text));
+            throw new InvalidTaskRequestException(name + " must be a non-negative integer, not " + shown(text));
         }
-        return new BigInteger(value);
+        int first = 0;
+        while (first < value.length() - 1 && value.charAt(first) == '0') {
+            first++;
+        }
+        return value.length() - first > 18 ? TOO_LARGE : Long.parseLong(value.substring(first));
+    }
+
+    /** A parameter's text in a message: quoted, and cut when long, so an error never echoes a huge request back. */
+    private static String shown(String text) {
+        return PlainJson.quote(text.length() > 40 ? text.substring(0, 40) + "..." : text);
     }
 
     private static boolean exactCount(String text) throws InvalidTaskRequestException {
@@ -73,7 +84,7 @@ public record ListParameters(int limit, long offset, boolean exactCount) {
         if (value.equals("none")) {
             return false;
         }
-        throw new InvalidTaskRequestException("count must be \"exact\" or \"none\", not " + PlainJson.quote(text));
+        throw new InvalidTaskRequestException("count must be \"exact\" or \"none\", not " + shown(text));
     }
 
     /** The text without surrounding blanks and one pair of JSON string quotes; null when blank. */

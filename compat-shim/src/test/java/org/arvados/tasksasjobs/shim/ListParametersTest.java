@@ -36,6 +36,19 @@ class ListParametersTest {
     }
 
     @Test
+    void aMillionDigitsAreReadWithoutParsingThemAndNeverEchoed() throws Exception {
+        String huge = "9".repeat(1_000_000);
+        long start = System.nanoTime();
+        assertEquals(1000, ListParameters.parse(huge, null, null).limit());
+        String message = rejected(() -> ListParameters.parse(null, huge, null));
+        assertTrue(message.startsWith("offset") && message.length() < 100, message);
+        assertTrue(rejected(() -> ListParameters.parse(huge + "x", null, null)).length() < 100);
+        // Linear in the text: well under a second, where BigInteger took minutes for such numbers.
+        assertTrue(System.nanoTime() - start < 5_000_000_000L);
+        assertEquals(7, ListParameters.parse(null, "0000000000000000000000007", null).offset());
+    }
+
+    @Test
     void negativeOrNonIntegerValuesAreRefusedByName() {
         assertTrue(rejected(() -> ListParameters.parse("-1", null, null)).startsWith("limit must be a non-negative integer"));
         assertTrue(rejected(() -> ListParameters.parse("1.5", null, null)).contains("limit"));

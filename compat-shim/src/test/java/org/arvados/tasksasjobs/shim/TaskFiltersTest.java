@@ -23,6 +23,21 @@ class TaskFiltersTest {
     }
 
     @Test
+    void workIsBoundedBeforeAnySqlIsWritten() throws Exception {
+        String filter = "[\"sequence\", \"=\", 1]";
+        String atCap = "[" + String.join(",", java.util.Collections.nCopies(AttributeFilters.MAX_FILTERS, filter)) + "]";
+        assertEquals(AttributeFilters.MAX_FILTERS, TaskFilters.filters(atCap).size());
+        String overCap = "[" + String.join(",", java.util.Collections.nCopies(30_000, filter)) + "]";
+        assertEquals("at most 1000 filters, not 30000", rejected(() -> TaskFilters.filters(overCap)));
+        String manyOrders = String.join(",", java.util.Collections.nCopies(101, "sequence"));
+        assertEquals("at most 100 order terms, not 101", rejected(() -> TaskFilters.order(manyOrders)));
+        assertEquals("at most 100 order terms, not 101", rejected(() -> TaskFilters.order("[" + String.join(",",
+                java.util.Collections.nCopies(101, "\"sequence\"")) + "]")));
+        assertEquals("at most 100 select entries, not 101", rejected(() -> TaskFilters.select("[" + String.join(",",
+                java.util.Collections.nCopies(101, "\"sequence\"")) + "]")));
+    }
+
+    @Test
     void taskAttributesBecomeTheirJobsColumns() throws Exception {
         assertEquals(List.of(
                 new JobFilter("parent_job_uuid", "=", "zzzzz-8i9sb-pshmckwoma9plh7"),
