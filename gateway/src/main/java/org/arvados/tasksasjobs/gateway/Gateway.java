@@ -98,7 +98,19 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static HikariDataSource pool(GatewaySettings settings) throws GatewayStartException {
+    /** How long one statement of a request may run; longer is a 422 (http.ApiHandler). */
+    public static final int STATEMENT_TIMEOUT_SECONDS = 30;
+
+    /**
+     * Every gateway session: a statement timeout, so no request holds a connection and a server backend for long,
+     * and JIT off where the server has it (PostgreSQL 11+), since a query compiled by JIT ignored cancel and
+     * timeout for minutes. One statement that works on every supported server version.
+     */
+    static final String SESSION_SETTINGS = "SELECT set_config('statement_timeout', '"
+            + STATEMENT_TIMEOUT_SECONDS + "s', false), CASE WHEN current_setting('jit', true) IS NOT NULL"
+            + " THEN set_config('jit', 'off', false) END";
+
+    static HikariDataSource pool(GatewaySettings settings) throws GatewayStartException {
         HikariConfig config = new HikariConfig();
         config.setPoolName("tasks-as-jobs-gateway");
         config.setJdbcUrl(settings.jdbcUrl());
@@ -112,6 +124,7 @@ public final class Gateway implements AutoCloseable {
         config.setMaximumPoolSize(settings.threads());
         // A request that cannot get a connection within this time answers 503 rather than hanging the client.
         config.setConnectionTimeout(10_000);
+        config.setConnectionInitSql(SESSION_SETTINGS);
         try {
             return new HikariDataSource(config); // connects once now: an unreachable database fails here
         } catch (RuntimeException e) {

@@ -75,6 +75,9 @@ final class ApiHandler extends Handler.Abstract {
                 String token = errorBodies.newToken();
                 errors.println("gateway: " + token + " database unavailable: " + firstLine(e.getMessage()));
                 writeError(response, callback, 503, "the database is unavailable; try again later", token, Map.of());
+            } else if (DatabaseOutage.isStatementTimeout(e)) {
+                writeError(response, callback, 422, "the request ran longer than the database allows a statement;"
+                        + " narrow its filters or limit", errorBodies.newToken(), Map.of());
             } else {
                 internalError(request, response, callback, e);
             }

@@ -34,6 +34,16 @@ final class DatabaseOutage {
         return false;
     }
 
+    /** A statement cancelled by the session's statement timeout (SQLSTATE 57014): the request asked too much. */
+    static boolean isStatementTimeout(SQLException failure) {
+        for (Throwable t = failure; t != null; t = next(t)) {
+            if (t instanceof SQLException sql && "57014".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Throwable next(Throwable t) {
         if (t instanceof SQLException sql && sql.getNextException() != null) {
             return sql.getNextException();

@@ -221,6 +221,14 @@ class ApiHandlerTest {
     }
 
     @Test
+    void statementTimeoutIsUnprocessable() throws Exception {
+        failure = new SQLException("ERROR: canceling statement due to statement timeout", "57014");
+        Response response = client.get("/arvados/v1/job_tasks");
+        assertEquals(422, response.status());
+        assertTrue(response.error().contains("narrow"), response.error());
+    }
+
+    @Test
     void failingStatementIsInternalError() throws Exception {
         failure = new SQLException("syntax error at or near \"FROM\"", "42601");
         assertEquals(500, client.get("/arvados/v1/job_tasks").status());
