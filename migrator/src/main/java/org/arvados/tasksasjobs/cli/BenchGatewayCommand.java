@@ -29,7 +29,9 @@ import org.arvados.tasksasjobs.migration.Migrator;
 import org.arvados.tasksasjobs.seed.SeedGenerator;
 import org.arvados.tasksasjobs.seed.SeedSpec;
 import org.arvados.tasksasjobs.yaml.SnakeYamlDecoder;
+import org.postgresql.PGProperty;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -76,6 +78,13 @@ final class BenchGatewayCommand implements Callable<Integer> {
                     + " their owner; 0 skips that run (default: ${DEFAULT-VALUE})")
     int permissionLinks;
 
+    /**
+     * Where to measure: by default an embedded server of its own (fsync off, deleted at exit); with --url a real
+     * server, as a DBA runs one (an empty database, which the benchmark seeds).
+     */
+    @Mixin
+    ConnectionOptions connection;
+
     @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON to FILE")
     Path json;
 
@@ -88,12 +97,19 @@ final class BenchGatewayCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        err.println("bench-gateway: starting an embedded PostgreSQL, seeding and migrating " + seedJobs + " jobs...");
+        err.println("bench-gateway: " + (connection.given() ? "connecting to the database" : "starting an embedded"
+                + " PostgreSQL (fsync off; give --url for a real server)") + ", seeding and migrating " + seedJobs
+                + " jobs...");
         err.flush();
         Path tokens = Files.createTempFile("tasks-as-jobs-bench", ".tokens");
-        try (DatabaseTarget target = DatabaseTarget.embedded(EmbeddedDatabase.start(null), "tasks-as-jobs bench-gateway", 30);
+        try (DatabaseTarget target = connection.given() ? connection.open("tasks-as-jobs bench-gateway")
+                : DatabaseTarget.embedded(EmbeddedDatabase.start(null), "tasks-as-jobs bench-gateway", 30);
              Connection c = target.connect()) {
-            BaselineSchema.apply(c);
+            try {
+                BaselineSchema.apply(c);
+            } catch (BaselineSchema.BaselineRefusedException e) {
+                throw MigratorException.usage("bench-gateway --url needs an empty database to seed: " + e.getMessage());
+            }
             new SeedGenerator(new SeedSpec(seedJobs, 10, 1, false)).writeTo(c);
             new Migrator(c, BackfillListener.NONE).migrate(
                     new Migrator.Options(List.of(Phase.EXPAND, Phase.BACKFILL), BackfillSettings.defaults()));
@@ -102,8 +118,10 @@ final class BenchGatewayCommand implements Callable<Integer> {
             String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
             Files.writeString(tokens, token + " " + BENCH_USER + "\n");
             Machine machine = Machine.describe(c);
-            GatewaySettings settings = GatewaySettings.of(target.jdbcUrl(), target.embedded().user(), null,
-                    new SnakeYamlDecoder()).withThreads(threads).withTokensFile(tokens);
+            var properties = target.connectionProperties();
+            GatewaySettings settings = GatewaySettings.of(target.jdbcUrl(), PGProperty.USER.getOrDefault(properties),
+                    PGProperty.PASSWORD.getOrDefault(properties), new SnakeYamlDecoder()).withThreads(threads)
+                    .withTokensFile(tokens);
             // No access log: a line per measured request would be the benchmark's own overhead.
             try (Gateway gateway = Gateway.start(settings, java.time.Clock.systemUTC(), System.err)) {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

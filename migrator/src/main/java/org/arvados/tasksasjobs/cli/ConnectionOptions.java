@@ -39,6 +39,11 @@ public final class ConnectionOptions {
             description = "give up connecting after this long (default: ${DEFAULT-VALUE})")
     private int connectTimeout = 10;
 
+    /** Whether --url or --embedded was given: commands whose default is their own embedded server ask this. */
+    public boolean given() {
+        return url != null || embedded != null;
+    }
+
     /**
      * Validates the settings and returns the target; starts the embedded server when asked for one.
      *
