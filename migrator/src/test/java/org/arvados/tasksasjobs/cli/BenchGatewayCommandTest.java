@@ -9,10 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import org.arvados.tasksasjobs.testdb.FreshDatabaseExtension;
+import org.arvados.tasksasjobs.testdb.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The benchmark's plumbing on a tiny run: every operation on both endpoints measured and reported. */
+@ExtendWith(FreshDatabaseExtension.class)
 class BenchGatewayCommandTest {
 
     @Test
@@ -46,5 +50,18 @@ class BenchGatewayCommandTest {
         }
         assertEquals(measured, again);
         assertTrue(bench.out().contains("With 200 permission links"), bench.out());
+    }
+
+    @Test
+    void measuresOnTheServerGivenByUrlAndRefusesOneThatHoldsJobs(TestDatabase db) throws Exception {
+        Cli.Run bench = run("bench-gateway", "--url", db.jdbcUrl(), "--seed-jobs", "5", "--requests", "4",
+                "--warmup", "0", "--concurrency", "1", "--threads", "2", "--permission-links", "0");
+        assertEquals(ExitCode.OK, bench.exitCode(), bench.err());
+        assertTrue(bench.out().contains("p99 ms") && !bench.out().contains("With "), bench.out());
+        assertTrue(bench.err().contains("connecting to the database"), bench.err());
+
+        Cli.Run again = run("bench-gateway", "--url", db.jdbcUrl(), "--seed-jobs", "5", "--requests", "4");
+        assertEquals(ExitCode.USAGE, again.exitCode(), again.err());
+        assertTrue(again.err().contains("empty database"), again.err());
     }
 }

@@ -176,6 +176,21 @@ class GatewayEdgesTest {
     }
 
     @Test
+    void anUnreachableUpstreamIsABadGatewayInArvadosShape(TestDatabase db) throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        try (Gateway gateway = Gateway.start(ArvadosJobs.settings(db).withUpstream(
+                Upstream.of("http://127.0.0.1:" + closed, false)))) {
+            Response response = new ApiClient(gateway.port(), ALICE_TOKEN).get("/arvados/v1/collections");
+            assertEquals(502, response.status());
+            assertNotNull(response.body().get("error_token"), response.body().toString());
+            assertFalse(response.error().contains(ALICE_TOKEN));
+        }
+    }
+
+    @Test
     void otherPathsGoUpstreamAsSentAndComeBackUnchanged(TestDatabase db) throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();
         HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
