@@ -66,14 +66,14 @@ final class SqlWhere {
             case "<", "<=", ">", ">=" -> and(column + " " + filter.op() + " ?", value);
             case "like" -> and(column + " LIKE ?", value);
             case "ilike" -> and(column + " ILIKE ?", value);
+            // An in-list is one array parameter, so its length is not limited by the protocol's 65,535 parameters.
             case "in" -> {
                 List<?> values = (List<?>) value;
-                yield values.isEmpty() ? and("FALSE") : and(column + " IN (" + placeholders(values.size()) + ")", values.toArray());
+                yield values.isEmpty() ? and("FALSE") : and(column + " = ANY(?)", InList.of(values));
             }
             case "not in" -> {
                 List<?> values = (List<?>) value;
-                yield values.isEmpty() ? this
-                        : and("(" + column + " NOT IN (" + placeholders(values.size()) + ") OR " + column + " IS NULL)", values.toArray());
+                yield values.isEmpty() ? this : and("(" + column + " <> ALL(?) OR " + column + " IS NULL)", InList.of(values));
             }
             case "is_a" -> isA(column, (List<?>) value);
             default -> throw new IllegalArgumentException("unknown filter operator " + filter.op());
@@ -123,6 +123,8 @@ final class SqlWhere {
                 st.setBoolean(i++, flag);
             } else if (value instanceof String text) {
                 st.setString(i++, text);
+            } else if (value instanceof InList list) {
+                st.setArray(i++, st.getConnection().createArrayOf(list.elementType(), list.values()));
             } else {
                 throw new IllegalArgumentException("cannot bind a " + (value == null ? "null" : value.getClass().getName()));
             }
@@ -137,7 +139,27 @@ final class SqlWhere {
         return column;
     }
 
-    private static String placeholders(int n) {
-        return String.join(", ", Collections.nCopies(n, "?"));
+    /** The values of an in-list as one SQL array, typed by its elements (a filter's values share one type). */
+    private record InList(String elementType, Object[] values) {
+
+        static InList of(List<?> values) {
+            Object first = values.get(0);
+            String type;
+            if (first instanceof String) {
+                type = "text";
+            } else if (first instanceof Long) {
+                type = "int8";
+            } else if (first instanceof Double) {
+                type = "float8";
+            } else if (first instanceof Boolean) {
+                type = "bool";
+            } else if (first instanceof LocalDateTime) {
+                // As ISO text, which the server reads as timestamps: no time zone is applied on the way.
+                return new InList("timestamp", values.stream().map(Object::toString).toArray());
+            } else {
+                throw new IllegalArgumentException("cannot bind a list of " + first.getClass().getName());
+            }
+            return new InList(type, values.toArray());
+        }
     }
 }

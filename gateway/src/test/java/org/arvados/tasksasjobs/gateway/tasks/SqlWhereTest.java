@@ -23,7 +23,7 @@ class SqlWhereTest {
                 new JobFilter("uuid", "is_a", List.of("arvados#job", "arvados#nothing"))));
 
         assertEquals(" WHERE j.script = ? AND j.task_output IS NULL AND (j.state <> ? OR j.state IS NULL)"
-                + " AND j.task_sequence IN (?, ?) AND (j.owner_uuid NOT IN (?) OR j.owner_uuid IS NULL) AND (j.uuid LIKE ?)",
+                + " AND j.task_sequence = ANY(?) AND (j.owner_uuid <> ALL(?) OR j.owner_uuid IS NULL) AND (j.uuid LIKE ?)",
                 where.sql());
     }
 
