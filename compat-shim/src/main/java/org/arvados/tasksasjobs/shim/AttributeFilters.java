@@ -230,17 +230,17 @@ public final class AttributeFilters {
 
     private JobFilter filter(JsonNode filter) throws InvalidTaskRequestException {
         if (!filter.isArray() || filter.size() != 3 || !filter.get(0).isTextual() || !filter.get(1).isTextual()) {
-            throw new InvalidTaskRequestException("filter " + filter + " is not [attribute, operator, value]");
+            throw new InvalidTaskRequestException("filter " + echo(filter) + " is not [attribute, operator, value]");
         }
         String name = filter.get(0).asText();
         String op = filter.get(1).asText().toLowerCase();
         JsonNode operand = filter.get(2);
         Attribute attribute = attribute("filter on", unprefixed(name));
         if (!JobFilter.OPERATORS.contains(op)) {
-            throw new InvalidTaskRequestException("filter " + filter + ": unknown operator " + PlainJson.quote(filter.get(1).asText()));
+            throw new InvalidTaskRequestException("filter " + echo(filter) + ": unknown operator " + PlainJson.quote(filter.get(1).asText()));
         }
         if (!attribute.type().operators.contains(op)) {
-            throw new InvalidTaskRequestException("filter " + filter + ": operator \"" + op + "\" is not allowed on " + name);
+            throw new InvalidTaskRequestException("filter " + echo(filter) + ": operator \"" + op + "\" is not allowed on " + name);
         }
         if (attribute.type() == Type.SUCCESS) {
             return successFilter(filter, attribute.column(), op, operand);
@@ -249,12 +249,12 @@ public final class AttributeFilters {
         switch (op) {
             case "in", "not in" -> {
                 if (!operand.isArray()) {
-                    throw new InvalidTaskRequestException("filter " + filter + ": operator \"" + op + "\" needs an array");
+                    throw new InvalidTaskRequestException("filter " + echo(filter) + ": operator \"" + op + "\" needs an array");
                 }
                 List<Object> values = new ArrayList<>();
                 for (JsonNode element : operand) {
                     if (element.isNull()) {
-                        throw new InvalidTaskRequestException("filter " + filter + ": null in an \"" + op + "\" list matches nothing; use = or !=");
+                        throw new InvalidTaskRequestException("filter " + echo(filter) + ": null in an \"" + op + "\" list matches nothing; use = or !=");
                     }
                     values.add(scalar(filter, name, attribute.type(), element));
                 }
@@ -264,7 +264,7 @@ public final class AttributeFilters {
                 List<Object> kinds = new ArrayList<>();
                 for (JsonNode element : operand.isArray() ? operand : JSON.createArrayNode().add(operand)) {
                     if (!element.isTextual() || !element.asText().startsWith("arvados#")) {
-                        throw new InvalidTaskRequestException("filter " + filter + ": is_a needs a kind such as \"" + exampleKind + "\"");
+                        throw new InvalidTaskRequestException("filter " + echo(filter) + ": is_a needs a kind such as \"" + exampleKind + "\"");
                     }
                     kinds.add(element.asText());
                 }
@@ -272,13 +272,19 @@ public final class AttributeFilters {
             }
             case "like", "ilike" -> {
                 if (!operand.isTextual()) {
-                    throw new InvalidTaskRequestException("filter " + filter + ": operator \"" + op + "\" needs a string pattern");
+                    throw new InvalidTaskRequestException("filter " + echo(filter) + ": operator \"" + op + "\" needs a string pattern");
+                }
+                if (endsInEscape(operand.asText())) {
+                    // PostgreSQL refuses such a pattern only when it compares it with a row, so the answer would
+                    // depend on the data: refused here, always.
+                    throw new InvalidTaskRequestException("filter " + echo(filter) + ": the pattern ends with the escape"
+                            + " character \\, which escapes nothing; write \\\\ for a literal backslash");
                 }
                 value = operand.asText();
             }
             default -> {
                 if (operand.isNull() && !op.equals("=") && !op.equals("!=")) {
-                    throw new InvalidTaskRequestException("filter " + filter + ": null can only be compared with = or !=");
+                    throw new InvalidTaskRequestException("filter " + echo(filter) + ": null can only be compared with = or !=");
                 }
                 value = operand.isNull() ? null : scalar(filter, name, attribute.type(), operand);
             }
@@ -295,7 +301,7 @@ public final class AttributeFilters {
         EnumSet<JobState> states = EnumSet.noneOf(JobState.class);
         if (op.equals("in") || op.equals("not in")) {
             if (!operand.isArray()) {
-                throw new InvalidTaskRequestException("filter " + filter + ": operator \"" + op + "\" needs an array");
+                throw new InvalidTaskRequestException("filter " + echo(filter) + ": operator \"" + op + "\" needs an array");
             }
             for (JsonNode element : operand) {
                 states.addAll(statesWithSuccess(filter, element));
@@ -316,12 +322,31 @@ public final class AttributeFilters {
         return new JobFilter(column, "in", texts);
     }
 
+    /** A filter as messages quote it: whole when short, its first 200 characters otherwise (an in-list may be huge). */
+    private static String echo(JsonNode filter) {
+        String text = filter.toString();
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
+
+    /** Whether a LIKE pattern's last backslash escapes nothing (backslash is LIKE's escape; two make a literal one). */
+    private static boolean endsInEscape(String pattern) {
+        for (int i = 0; i < pattern.length(); i++) {
+            if (pattern.charAt(i) == '\\') {
+                if (i + 1 == pattern.length()) {
+                    return true;
+                }
+                i++; // the escaped character, whatever it is
+            }
+        }
+        return false;
+    }
+
     private static Set<JobState> statesWithSuccess(JsonNode filter, JsonNode value) throws InvalidTaskRequestException {
         if (value.isNull()) {
             return EnumSet.of(JobState.QUEUED, JobState.RUNNING, JobState.CANCELLED);
         }
         if (!value.isBoolean()) {
-            throw new InvalidTaskRequestException("filter " + filter + ": success is compared with true, false or null, not " + PlainJson.kind(value));
+            throw new InvalidTaskRequestException("filter " + echo(filter) + ": success is compared with true, false or null, not " + PlainJson.kind(value));
         }
         return value.booleanValue() ? EnumSet.of(JobState.COMPLETE) : EnumSet.of(JobState.FAILED);
     }
@@ -356,7 +381,7 @@ public final class AttributeFilters {
             }
             default -> throw new IllegalStateException("no scalar values for " + type);
         }
-        throw new InvalidTaskRequestException("filter " + filter + ": " + name + " is compared with "
+        throw new InvalidTaskRequestException("filter " + echo(filter) + ": " + name + " is compared with "
                 + switch (type) {
                     case UUID, TEXT -> "a string";
                     case INTEGER -> "an integer";
@@ -403,10 +428,16 @@ public final class AttributeFilters {
         if (text == null || text.isBlank()) {
             return null;
         }
+        JsonNode value;
         try {
-            return JSON.readTree(text);
+            value = JSON.readTree(text);
         } catch (JsonProcessingException e) {
             throw new InvalidTaskRequestException(parameter + " is not JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
         }
+        String problem = value == null ? null : TextRules.problem(value);
+        if (problem != null) {
+            throw new InvalidTaskRequestException(parameter + ": " + problem);
+        }
+        return value;
     }
 }

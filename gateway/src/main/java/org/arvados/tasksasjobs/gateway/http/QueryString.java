@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.arvados.tasksasjobs.gateway.tasks.GatewayException;
+import org.arvados.tasksasjobs.shim.TextRules;
 
 /**
  * Decodes a raw query string or form body ({@code application/x-www-form-urlencoded}: {@code +} is a space,
@@ -42,7 +43,7 @@ final class QueryString {
         return parameters;
     }
 
-    private static String component(String text, String what, String source) throws GatewayException {
+    static String component(String text, String what, String source) throws GatewayException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
         for (int i = 0; i < text.length(); i++) {
             char ch = text.charAt(i);
@@ -66,8 +67,9 @@ final class QueryString {
                 bytes.write(encoded, 0, encoded.length);
             }
         }
+        String decoded;
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            decoded = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes.toByteArray()))
@@ -75,5 +77,10 @@ final class QueryString {
         } catch (CharacterCodingException e) {
             throw new GatewayException(422, what + " of " + source + " is not UTF-8");
         }
+        String problem = TextRules.problem(decoded);
+        if (problem != null) {
+            throw new GatewayException(422, what + " of " + source + " " + problem);
+        }
+        return decoded;
     }
 }

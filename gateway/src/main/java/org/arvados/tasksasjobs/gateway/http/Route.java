@@ -1,10 +1,9 @@
 package org.arvados.tasksasjobs.gateway.http;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.arvados.tasksasjobs.gateway.tasks.GatewayException;
 
 /**
  * Where a request goes: a collection ({@code uuid} null) or one member of it. Paths are matched on their raw
@@ -42,9 +41,10 @@ record Route(String collection, Resource resource, String uuid) {
         try {
             // In a path "+" is itself, not a space: escape it before the form decoder sees it.
             return Optional.of(new Route(collection, resource,
-                    URLDecoder.decode(uuid.replace("+", "%2B"), StandardCharsets.UTF_8)));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty(); // a malformed %-escape names nothing the gateway holds
+                    QueryString.component(uuid.replace("+", "%2B"), "the uuid", "the path")));
+        } catch (GatewayException e) {
+            // A malformed %-escape, bytes that are not UTF-8, a NUL: it names nothing the gateway holds.
+            return Optional.empty();
         }
     }
 
