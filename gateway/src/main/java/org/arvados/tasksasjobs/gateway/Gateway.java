@@ -66,17 +66,17 @@ public final class Gateway implements AutoCloseable {
             JobTasksService tasks = new JobTasksService(dataSource, settings.yaml(), settings.inheritPolicy(), clock);
             JobsService jobs = new JobsService(dataSource, settings.yaml(), settings.inheritPolicy(), clock);
             String uuidPrefix = settings.uuidPrefix() != null ? settings.uuidPrefix() : ClusterPrefix.read(dataSource);
-            if (settings.tls() != null) {
-                requireReadable(settings.tls());
+            if (settings.server().tls() != null) {
+                requireReadable(settings.server().tls());
             }
             GatewayServer server;
             try {
-                server = GatewayServer.start(settings.serverOptions(), new Authenticator(tokens), tasks, jobs,
+                server = GatewayServer.start(settings.server(), new Authenticator(tokens), tasks, jobs,
                         uuidPrefix, clock, errors, accessLog);
             } catch (IOException e) {
                 throw new GatewayStartException(e.getMessage() != null && e.getMessage().startsWith("--tls-")
                         ? e.getMessage()
-                        : "cannot listen on " + settings.bindAddress() + ":" + settings.port() + ": " + e.getMessage(),
+                        : "cannot listen on " + settings.server().bindAddress() + ":" + settings.server().port() + ": " + e.getMessage(),
                         e);
             }
             return new Gateway(dataSource, server, settings.tokensFile() == null
@@ -121,7 +121,7 @@ public final class Gateway implements AutoCloseable {
             config.setPassword(settings.password());
         }
         // One connection per request thread: a request never waits on the pool while a thread is free.
-        config.setMaximumPoolSize(settings.threads());
+        config.setMaximumPoolSize(settings.server().threads());
         // A request that cannot get a connection within this time answers 503 rather than hanging the client.
         config.setConnectionTimeout(10_000);
         config.setConnectionInitSql(SESSION_SETTINGS);

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +14,7 @@ import org.arvados.tasksasjobs.changelog.SchemaState;
 import org.arvados.tasksasjobs.gateway.Gateway;
 import org.arvados.tasksasjobs.gateway.GatewaySettings;
 import org.arvados.tasksasjobs.gateway.GatewayStartException;
+import org.arvados.tasksasjobs.gateway.http.Limits;
 import org.arvados.tasksasjobs.gateway.http.ServerOptions;
 import org.arvados.tasksasjobs.gateway.http.TlsFiles;
 import org.arvados.tasksasjobs.gateway.http.Upstream;
@@ -95,6 +97,30 @@ final class ServeCommand implements Callable<Integer> {
                     + " system user)")
     String uuidPrefix;
 
+    @Option(names = "--max-body", paramLabel = "SIZE", defaultValue = "16MB", converter = ByteSizeText.class,
+            description = "the largest request body the gateway parses; above it the answer is 413, before the body is"
+                    + " read when its length is declared (default: ${DEFAULT-VALUE}). Forwarded bodies are streamed.")
+    long maxBody;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1000",
+            description = "client connections open at once; past it a new one is closed at once (default:"
+                    + " ${DEFAULT-VALUE})")
+    int maxConnections;
+
+    @Option(names = "--head-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationText.class,
+            description = "a request's line and headers must all arrive within this, or the connection is closed"
+                    + " (default: ${DEFAULT-VALUE})")
+    Duration headTimeout;
+
+    @Option(names = "--body-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationText.class,
+            description = "a request's body must all arrive within this once its headers did (default:"
+                    + " ${DEFAULT-VALUE})")
+    Duration bodyTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationText.class,
+            description = "a kept-alive connection with no request for this long is closed (default: ${DEFAULT-VALUE})")
+    Duration idleTimeout;
+
     @Option(names = "--allow-partial-migration",
             description = "Serve although no backfill has finished here (tasks not yet carried are invisible to scripts"
                     + " meanwhile); by default serve waits for a finished migrate.")
@@ -127,8 +153,10 @@ final class ServeCommand implements Callable<Integer> {
         if (uuidPrefix != null && !uuidPrefix.matches("[a-z0-9]{5}")) {
             throw MigratorException.usage("--uuid-prefix is five lower-case letters or digits, not " + uuidPrefix);
         }
-        try {
-            new ServerOptions(bind, port, threads, tls, forwardTo, managementToken); // checked before any connection
+        ServerOptions server;
+        try { // checked before any connection
+            server = new ServerOptions(bind, port, threads, tls, forwardTo, managementToken,
+                    new Limits(headTimeout, bodyTimeout, idleTimeout, maxConnections, maxBody));
         } catch (IllegalArgumentException e) {
             throw MigratorException.usage(e.getMessage().replaceFirst("^gateway: ", "serve: "));
         }
@@ -139,9 +167,8 @@ final class ServeCommand implements Callable<Integer> {
             GatewaySettings settings;
             try {
                 settings = new GatewaySettings(target.jdbcUrl(), PGProperty.USER.getOrDefault(properties),
-                        PGProperty.PASSWORD.getOrDefault(properties), bind, port, threads, tokens,
-                        InheritPolicyFile.read(inheritPolicy), new SnakeYamlDecoder(), tls, forwardTo, managementToken,
-                        uuidPrefix);
+                        PGProperty.PASSWORD.getOrDefault(properties), server, tokens,
+                        InheritPolicyFile.read(inheritPolicy), new SnakeYamlDecoder(), uuidPrefix);
             } catch (IllegalArgumentException e) {
                 throw MigratorException.usage(e.getMessage().replaceFirst("^gateway: ", "serve: "));
             }
@@ -156,11 +183,10 @@ final class ServeCommand implements Callable<Integer> {
             } catch (GatewayStartException e) {
                 throw MigratorException.failure("serve: " + e.getMessage(), e);
             }
-            CountDownLatch stopped = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                gateway.close();
-                stopped.countDown();
-            }, "tasks-as-jobs serve shutdown");
+            CountDownLatch stop = new CountDownLatch(1);
+            TerminationSignals.onTermination(stop::countDown);
+            // Any other way the JVM ends (SIGHUP, a System.exit elsewhere): still let requests in flight finish.
+            Thread hook = new Thread(gateway::close, "tasks-as-jobs serve shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             out.printf("serving /arvados/v1/job_tasks and /arvados/v1/jobs of %s at %s://%s:%d/ (tokens from %s%s);"
                     + " Ctrl-C stops%n", target.describe(), tls == null ? "http" : "https",
@@ -169,13 +195,14 @@ final class ServeCommand implements Callable<Integer> {
                     forwardTo == null ? "" : "; other paths forwarded to " + forwardTo.url());
             out.flush();
             try {
-                stopped.await();
+                stop.await();
             } catch (InterruptedException e) {
-                // Stopped by the thread's owner rather than by a signal: close here, and drop the hook.
-                Runtime.getRuntime().removeShutdownHook(hook);
-                gateway.close();
-                Thread.currentThread().interrupt();
+                Thread.currentThread().interrupt(); // stopped by the thread's owner, as tests stop it
             }
+            out.println("stopping: no new requests; waiting for those in flight");
+            out.flush();
+            gateway.close();
+            Runtime.getRuntime().removeShutdownHook(hook);
             out.println("gateway stopped");
             return ExitCode.OK;
         }

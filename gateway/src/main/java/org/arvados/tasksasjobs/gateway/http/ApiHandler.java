@@ -19,6 +19,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
 
 /**
  * The gateway's own collections ({@code /arvados/v1/job_tasks}, {@code /arvados/v1/jobs}): route (405), read the
@@ -61,48 +62,83 @@ final class ApiHandler extends Handler.Abstract {
         if (route.isEmpty()) {
             return false;
         }
-        Answer answer;
         try {
-            answer = answer(request, route.get());
-        } catch (GatewayException e) {
-            writeError(response, callback, e.status(), e.getMessage(), errorBodies.newToken(), Map.of());
-            return true;
-        } catch (MethodNotAllowed e) {
-            writeError(response, callback, 405, e.getMessage(), errorBodies.newToken(), Map.of("Allow", e.allowed));
-            return true;
-        } catch (SQLException e) {
-            if (DatabaseOutage.isOutage(e)) {
-                String token = errorBodies.newToken();
-                errors.println("gateway: " + token + " database unavailable: " + firstLine(e.getMessage()));
-                writeError(response, callback, 503, "the database is unavailable; try again later", token, Map.of());
-            } else if (DatabaseOutage.isStatementTimeout(e)) {
-                writeError(response, callback, 422, "the request ran longer than the database allows a statement;"
-                        + " narrow its filters or limit", errorBodies.newToken(), Map.of());
-            } else {
-                internalError(request, response, callback, e);
+            Map<String, String> query = QueryString.decode(request.getHttpURI().getQuery());
+            // The token first: without a valid one the answer is 401 before a byte of the body is read.
+            TokenOwner holder = authenticator.identify(Exchanges.header(request, HttpHeader.AUTHORIZATION.asString()));
+            request.setAttribute(AccessLog.USER_ATTRIBUTE, holder.userUuid());
+            if (!JsonBody.present(request)) {
+                respond(request, response, callback, () -> answer(request, route.get(), query, holder, null));
+                return true;
             }
-            return true;
-        } catch (IOException e) {
-            callback.failed(e); // the client went away while sending its body: there is no one to answer
-            return true;
-        } catch (RuntimeException e) {
-            internalError(request, response, callback, e);
-            return true;
+            // Read without holding this thread while a slow client sends; answered on the thread the body ends on.
+            bodies.readText(request, new Promise<>() {
+                @Override
+                public void succeeded(String body) {
+                    respond(request, response, callback, () -> answer(request, route.get(), query, holder, body));
+                }
+
+                @Override
+                public void failed(Throwable failure) {
+                    if (failure instanceof GatewayException refused) {
+                        fail(request, response, callback, refused); // 413, 422
+                    } else {
+                        callback.failed(failure); // the client went away, or its body's deadline passed
+                    }
+                }
+            });
+        } catch (Exception e) {
+            fail(request, response, callback, e);
         }
-        Exchanges.write(response, callback, 200, answer.body, answer.headers);
         return true;
     }
 
-    private Answer answer(Request request, Route route) throws GatewayException, MethodNotAllowed, SQLException,
-            IOException {
-        Map<String, String> query = QueryString.decode(request.getHttpURI().getQuery());
-        // The token first: without a valid one the answer is 401 before a byte of the body is read.
-        TokenOwner holder = authenticator.identify(Exchanges.header(request, HttpHeader.AUTHORIZATION.asString()));
-        request.setAttribute(AccessLog.USER_ATTRIBUTE, holder.userUuid());
-        // A form body carries parameters (and, on a POST, maybe the real method): read it before routing on the
-        // method and checking the token's scopes against it. A JSON body is read only once both passed.
-        Map<String, String> form = Exchanges.isForm(request)
-                ? QueryString.decode(bodies.readText(request), "the request body") : null;
+    /** What answers a request, given everything read from it; may fail in the ways {@link #fail} answers. */
+    @FunctionalInterface
+    private interface Work {
+        Answer call() throws Exception;
+    }
+
+    private void respond(Request request, Response response, Callback callback, Work work) {
+        Answer answer;
+        try {
+            answer = work.call();
+        } catch (Exception e) {
+            fail(request, response, callback, e);
+            return;
+        }
+        Exchanges.write(response, callback, 200, answer.body, answer.headers);
+    }
+
+    /**
+     * Expected failures become Arvados error bodies with their status; a lost database is 503; a client that went
+     * away gets nothing; anything else is a bug: 500 to the client, the stack trace to {@code errors}.
+     */
+    private void fail(Request request, Response response, Callback callback, Throwable failure) {
+        if (failure instanceof GatewayException e) {
+            writeError(response, callback, e.status(), e.getMessage(), errorBodies.newToken(), Map.of());
+        } else if (failure instanceof MethodNotAllowed e) {
+            writeError(response, callback, 405, e.getMessage(), errorBodies.newToken(), Map.of("Allow", e.allowed));
+        } else if (failure instanceof SQLException e && DatabaseOutage.isOutage(e)) {
+            String token = errorBodies.newToken();
+            errors.println("gateway: " + token + " database unavailable: " + firstLine(e.getMessage()));
+            writeError(response, callback, 503, "the database is unavailable; try again later", token, Map.of());
+        } else if (failure instanceof SQLException e && DatabaseOutage.isStatementTimeout(e)) {
+            writeError(response, callback, 422, "the request ran longer than the database allows a statement;"
+                    + " narrow its filters or limit", errorBodies.newToken(), Map.of());
+        } else if (failure instanceof IOException) {
+            callback.failed(failure); // the client went away while sending its body: there is no one to answer
+        } else {
+            internalError(request, response, callback, failure);
+        }
+    }
+
+    private Answer answer(Request request, Route route, Map<String, String> query, TokenOwner holder, String body)
+            throws GatewayException, MethodNotAllowed, SQLException {
+        // A form body carries parameters (and, on a POST, maybe the real method): read before routing on the method
+        // and checking the token's scopes against it. A JSON body is parsed only once both passed.
+        Map<String, String> form = body != null && Exchanges.isForm(request)
+                ? QueryString.decode(body, "the request body") : null;
         String method = Exchanges.effectiveMethod(request, form);
         Operation operation = Operation.of(method, route).orElseThrow(() -> new MethodNotAllowed(
                 "method " + method + " is not allowed on " + Route.BASE + route.collection()
@@ -110,7 +146,8 @@ final class ApiHandler extends Handler.Abstract {
         Caller caller = authenticator.authorize(holder, Exchanges.header(request, TASK_HEADER), method,
                 request.getHttpURI().getPath());
         boolean writes = operation == Operation.CREATE || operation == Operation.UPDATE;
-        ObjectNode json = writes && form == null ? (ObjectNode) bodies.read(request) : null;
+        ObjectNode json = writes && form == null
+                ? (ObjectNode) JsonBody.parseObject(body == null ? "" : body, "the request body") : null;
         RailsParameters parameters = RailsParameters.of(query, form, json);
         Resource resource = route.resource();
         switch (operation) {
@@ -169,7 +206,7 @@ final class ApiHandler extends Handler.Abstract {
         return body;
     }
 
-    private void internalError(Request request, Response response, Callback callback, Exception failure) {
+    private void internalError(Request request, Response response, Callback callback, Throwable failure) {
         String token = errorBodies.newToken();
         // Method and path only: the query string and headers may carry a token.
         errors.println("gateway: " + token + " internal error on " + request.getMethod() + " "

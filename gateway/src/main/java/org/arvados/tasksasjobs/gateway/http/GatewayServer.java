@@ -29,9 +29,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class GatewayServer implements AutoCloseable {
 
-    /** Request bodies the gateway parses are at most this long (413 otherwise). */
-    public static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
-
     /** Pending connections the kernel keeps, so a burst of task starts queues rather than being refused. */
     private static final int BACKLOG = 1024;
 
@@ -66,12 +63,12 @@ public final class GatewayServer implements AutoCloseable {
             JobsService jobs, String uuidPrefix, Clock clock, PrintStream errors, Consumer<String> accessLog)
             throws IOException {
         ErrorBody errorBodies = new ErrorBody(clock);
-        JsonBody bodies = new JsonBody(MAX_BODY_BYTES);
+        JsonBody bodies = new JsonBody(options.limits().maxBodyBytes());
         Map<String, Resource> resources = Map.of("job_tasks", Resource.of(tasks), "jobs", Resource.of(jobs));
         List<Handler> handlers = new ArrayList<>();
         handlers.add(new HealthHandler(options.managementToken(), errorBodies));
         handlers.add(new DiscoveryHandler(new DiscoveryDocument(List.of(ResourceSchema.JOB_TASK, ResourceSchema.JOB),
-                uuidPrefix, options.upstream() != null), bodies, errorBodies));
+                uuidPrefix, options.upstream() != null), errorBodies));
         handlers.add(new ApiHandler(resources, authenticator, bodies, errorBodies, errors));
         handlers.add(options.upstream() == null ? new NotFoundHandler(errorBodies)
                 : new UpstreamHandler(options.upstream()));
@@ -102,6 +99,12 @@ public final class GatewayServer implements AutoCloseable {
         connector.setHost(options.bindAddress());
         connector.setPort(options.port());
         connector.setAcceptQueueSize(BACKLOG);
+        Limits limits = options.limits();
+        connector.setIdleTimeout(limits.idleTimeout().toMillis()); // a kept-alive connection with no request
+        connector.addEventListener(new ConnectionCap(limits.maxConnections()));
+        ReadDeadlines deadlines = new ReadDeadlines(limits);
+        connector.addEventListener(deadlines);
+        server.addBean(deadlines);
         server.addConnector(connector);
         // On stop: refuse new requests (503) and let those in flight finish and get their answers.
         GracefulHandler graceful = new GracefulHandler(handler);

@@ -33,6 +33,6 @@ class GatewayStartTest {
         assertTrue(port.getMessage().contains("70000"));
         assertThrows(IllegalArgumentException.class,
                 () -> GatewaySettings.of("jdbc:postgresql:x", null, null, null).withThreads(0));
-        assertEquals(GatewaySettings.LOOPBACK, GatewaySettings.of("jdbc:postgresql:x", null, null, null).bindAddress());
+        assertEquals(GatewaySettings.LOOPBACK, GatewaySettings.of("jdbc:postgresql:x", null, null, null).server().bindAddress());
     }
 }

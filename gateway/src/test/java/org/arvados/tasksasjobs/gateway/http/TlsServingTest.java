@@ -41,7 +41,7 @@ class TlsServingTest {
         TlsFiles files = TestCertificates.generate(dir, algorithm);
         DiscoveryDocument document = new DiscoveryDocument(List.of(ResourceSchema.JOB_TASK), "zzzzz", false);
         try (GatewayServer server = GatewayServer.serve(new ServerOptions("127.0.0.1", 0, 2, files, null, null),
-                new Handler.Sequence(new DiscoveryHandler(document, new JsonBody(1024), ERRORS),
+                new Handler.Sequence(new DiscoveryHandler(document, ERRORS),
                         new NotFoundHandler(ERRORS)), ERRORS, Clock.systemUTC(), line -> { })) {
             for (String protocol : List.of("TLSv1.3", "TLSv1.2")) {
                 SSLParameters parameters = new SSLParameters();
