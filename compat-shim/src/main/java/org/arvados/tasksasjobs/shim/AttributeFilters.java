@@ -424,7 +424,8 @@ public final class AttributeFilters {
         return attribute;
     }
 
-    private static JsonNode json(String parameter, String text) throws InvalidTaskRequestException {
+    /** A parameter's JSON text, parsed and held to {@link TextRules}; null when blank. */
+    static JsonNode json(String parameter, String text) throws InvalidTaskRequestException {
         if (text == null || text.isBlank()) {
             return null;
         }

@@ -1,8 +1,6 @@
 package org.arvados.tasksasjobs.shim;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.Iterator;
 import java.util.Map;
@@ -16,22 +14,11 @@ import java.util.Map;
  */
 public final class WhereParameter {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private WhereParameter() {}
 
     /** The filter triples of the parameter's raw text; an empty array when absent (null or blank). */
     public static ArrayNode asFilters(String text) throws InvalidTaskRequestException {
-        if (text == null || text.isBlank()) {
-            return PlainJson.NODES.arrayNode();
-        }
-        JsonNode where;
-        try {
-            where = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new InvalidTaskRequestException("where is not JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
-        }
-        return asFilters(where);
+        return asFilters(AttributeFilters.json("where", text));
     }
 
     public static ArrayNode asFilters(JsonNode where) throws InvalidTaskRequestException {

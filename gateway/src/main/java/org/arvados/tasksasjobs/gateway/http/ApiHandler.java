@@ -63,9 +63,9 @@ final class ApiHandler extends Handler.Abstract {
             return false;
         }
         try {
-            Map<String, String> query = QueryString.decode(request.getHttpURI().getQuery());
-            // The token first: without a valid one the answer is 401 before a byte of the body is read.
+            // The token first: without a valid one the answer is 401 before the query or a byte of the body is read.
             TokenOwner holder = authenticator.identify(Exchanges.header(request, HttpHeader.AUTHORIZATION.asString()));
+            Map<String, String> query = QueryString.decode(request.getHttpURI().getQuery());
             request.setAttribute(AccessLog.USER_ATTRIBUTE, holder.userUuid());
             if (!JsonBody.present(request)) {
                 respond(request, response, callback, () -> answer(request, route.get(), query, holder, null));

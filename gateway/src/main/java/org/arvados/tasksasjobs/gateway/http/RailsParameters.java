@@ -180,7 +180,9 @@ final class RailsParameters {
         if (value.isNull() || value.isIntegralNumber()) {
             return value;
         }
-        if (value.isFloatingPointNumber() && value.decimalValue().stripTrailingZeros().scale() <= 0
+        // A JSON number past a double's range (1e400) is parsed as an infinity, which has no decimal value.
+        if (value.isFloatingPointNumber() && Double.isFinite(value.doubleValue())
+                && value.decimalValue().stripTrailingZeros().scale() <= 0
                 && value.decimalValue().abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0) {
             return JsonNodeFactory.instance.numberNode(value.decimalValue().longValueExact());
         }
@@ -197,7 +199,7 @@ final class RailsParameters {
     }
 
     private static JsonNode castFloat(JsonNode value, String shown) throws GatewayException {
-        if (value.isNull() || value.isNumber()) {
+        if (value.isNull() || value.isNumber() && Double.isFinite(value.doubleValue())) {
             return value;
         }
         if (value.isTextual()) {
