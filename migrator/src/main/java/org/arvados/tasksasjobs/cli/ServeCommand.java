@@ -184,26 +184,29 @@ final class ServeCommand implements Callable<Integer> {
                 throw MigratorException.failure("serve: " + e.getMessage(), e);
             }
             CountDownLatch stop = new CountDownLatch(1);
-            TerminationSignals.onTermination(stop::countDown);
             // Any other way the JVM ends (SIGHUP, a System.exit elsewhere): still let requests in flight finish.
             Thread hook = new Thread(gateway::close, "tasks-as-jobs serve shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            out.printf("serving /arvados/v1/job_tasks and /arvados/v1/jobs of %s at %s://%s:%d/ (tokens from %s%s);"
-                    + " Ctrl-C stops%n", target.describe(), tls == null ? "http" : "https",
-                    bind.contains(":") ? "[" + bind + "]" : bind, gateway.port(),
-                    tokens == null ? "the database" : tokens,
-                    forwardTo == null ? "" : "; other paths forwarded to " + forwardTo.url());
-            out.flush();
-            try {
+            boolean interrupted = false;
+            try (TerminationSignals signals = TerminationSignals.onTermination(stop::countDown)) {
+                out.printf("serving /arvados/v1/job_tasks and /arvados/v1/jobs of %s at %s://%s:%d/ (tokens from %s%s);"
+                        + " Ctrl-C stops%n", target.describe(), tls == null ? "http" : "https",
+                        bind.contains(":") ? "[" + bind + "]" : bind, gateway.port(),
+                        tokens == null ? "the database" : tokens,
+                        forwardTo == null ? "" : "; other paths forwarded to " + forwardTo.url());
+                out.flush();
                 stop.await();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // stopped by the thread's owner, as tests stop it
+                interrupted = true; // stopped by the thread's owner, as tests stop it; kept set once stopped
             }
             out.println("stopping: no new requests; waiting for those in flight");
             out.flush();
-            gateway.close();
+            gateway.close(); // waits for requests in flight, which an interrupt set on this thread would cut short
             Runtime.getRuntime().removeShutdownHook(hook);
             out.println("gateway stopped");
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             return ExitCode.OK;
         }
     }

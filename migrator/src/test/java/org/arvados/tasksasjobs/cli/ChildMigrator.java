@@ -66,6 +66,12 @@ final class ChildMigrator implements AutoCloseable {
         process.getOutputStream().close();
     }
 
+    /** SIGTERM, as a service manager stops a service, without waiting. */
+    void terminate() {
+        process.toHandle().destroy(); // Process.destroy() would also close the streams the test still reads
+
+    }
+
     /** SIGKILL (no shutdown hooks, no rollback), then waits for the child to be gone; returns its exit code. */
     int kill() throws InterruptedException {
         process.destroyForcibly();

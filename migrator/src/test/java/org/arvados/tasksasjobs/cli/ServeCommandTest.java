@@ -79,6 +79,7 @@ class ServeCommandTest {
         serve.interrupt();
         serve.join();
         assertEquals(ExitCode.OK, exit.get(), err.toString());
+        assertEquals("stopping: no new requests; waiting for those in flight", lines.readLine());
         assertEquals("gateway stopped", lines.readLine());
     }
 
