@@ -2,6 +2,8 @@ package org.arvados.tasksasjobs.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -16,11 +18,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.arvados.tasksasjobs.backfill.BackfillListener;
 import org.arvados.tasksasjobs.backfill.BackfillSettings;
-import org.arvados.tasksasjobs.bench.PermissionGraphSeed;
+import org.arvados.tasksasjobs.bench.AttackBenchReport;
+import org.arvados.tasksasjobs.bench.Attackers;
 import org.arvados.tasksasjobs.bench.GatewayBenchReport;
 import org.arvados.tasksasjobs.bench.GatewayBenchmark;
 import org.arvados.tasksasjobs.bench.LoadRunner;
 import org.arvados.tasksasjobs.bench.Machine;
+import org.arvados.tasksasjobs.bench.PermissionGraphSeed;
+import org.arvados.tasksasjobs.bench.ScriptTraffic;
 import org.arvados.tasksasjobs.changelog.BaselineSchema;
 import org.arvados.tasksasjobs.changelog.Phase;
 import org.arvados.tasksasjobs.gateway.Gateway;
@@ -88,12 +93,22 @@ final class BenchGatewayCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON to FILE")
     Path json;
 
+    @Option(names = "--attack", description = "instead: script-like traffic (create, get, list, update a task) alone,"
+            + " then while slow-loris connections, oversized bodies and pathological queries hit the same gateway;"
+            + " prints both runs' p50/p99 and errors (docs/operations.md, \"Under attack\")")
+    boolean attack;
+
+    @Option(names = "--slow-loris", paramLabel = "N", defaultValue = "200",
+            description = "with --attack: connections sending their heads a byte at a time (default: ${DEFAULT-VALUE})")
+    int slowLoris;
+
     @Override
     public Integer call() throws Exception {
         if (requests < 1 || warmup < 0 || concurrency < 1 || threads < 1 || seedJobs < 1 || permissionLinks < 0
-                || permissionLinks > 10_000_000) {
+                || permissionLinks > 10_000_000 || slowLoris < 0 || slowLoris > 900) {
             throw MigratorException.usage("--requests, --concurrency, --threads and --seed-jobs must be at least 1,"
-                    + " --warmup at least 0, --permission-links between 0 and 10000000");
+                    + " --warmup at least 0, --permission-links between 0 and 10000000, --slow-loris between 0 and 900"
+                    + " (under the gateway's connection cap)");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -125,6 +140,15 @@ final class BenchGatewayCommand implements Callable<Integer> {
             // No access log: a line per measured request would be the benchmark's own overhead.
             try (Gateway gateway = Gateway.start(settings, java.time.Clock.systemUTC(), System.err)) {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                if (attack) {
+                    AttackBenchReport report = underAttack(gateway, http, token, parents, machine, err);
+                    report.printTable(out);
+                    if (json != null) {
+                        Files.writeString(json, new ObjectMapper().writerWithDefaultPrettyPrinter()
+                                .writeValueAsString(report.toJson()));
+                    }
+                    return ExitCode.OK;
+                }
                 GatewayBenchmark benchmark = new GatewayBenchmark(URI.create("http://127.0.0.1:" + gateway.port() + "/"),
                         token, parents, new LoadRunner(http, concurrency));
                 err.println("bench-gateway: measuring " + requests + " requests per operation and endpoint"
@@ -148,6 +172,34 @@ final class BenchGatewayCommand implements Callable<Integer> {
             return ExitCode.OK;
         } finally {
             Files.deleteIfExists(tokens);
+        }
+    }
+
+    /**
+     * The script-like traffic alone, then under attack. The attack gets a head start of a warm-up round, so every
+     * slow-loris connection is open and the streams are running when the measured round starts.
+     */
+    private AttackBenchReport underAttack(Gateway gateway, HttpClient http, String token, List<String> parents,
+            Machine machine, PrintWriter err) throws Exception {
+        URI base = URI.create("http://127.0.0.1:" + gateway.port() + "/");
+        ScriptTraffic traffic = new ScriptTraffic(http, base, token, parents, concurrency);
+        int rounds = Math.max(1, requests / (4 * concurrency));
+        int warmRounds = Math.max(1, warmup / (4 * concurrency));
+        err.println("bench-gateway: script-like traffic alone, " + rounds * 4 * concurrency + " requests...");
+        err.flush();
+        traffic.run("warmup", warmRounds);
+        ScriptTraffic.Result alone = traffic.run("alone", rounds);
+        err.println("bench-gateway: the same under attack (" + slowLoris + " slow-loris connections, oversized"
+                + " bodies, pathological queries)...");
+        err.flush();
+        Attackers attackers = new Attackers(new InetSocketAddress(InetAddress.getLoopbackAddress(), gateway.port()),
+                token, parents.get(0), slowLoris).start();
+        try {
+            traffic.run("attack-warmup", warmRounds);
+            ScriptTraffic.Result underAttack = traffic.run("attack", rounds);
+            return new AttackBenchReport(machine, concurrency, alone, underAttack, attackers.counts());
+        } finally {
+            attackers.close();
         }
     }
 

@@ -64,4 +64,32 @@ class BenchGatewayCommandTest {
         assertEquals(ExitCode.USAGE, again.exitCode(), again.err());
         assertTrue(again.err().contains("empty database"), again.err());
     }
+
+    /**
+     * The bounded load test of docs/operations.md "Under attack": script-like traffic keeps being answered, with no
+     * error and a p99 within a few times its own, while slow-loris connections, oversized bodies and pathological
+     * queries hit the same gateway; the attack gets only 4xx answers. Slow-loris connections that held request
+     * threads would stall the traffic for the 10 s head deadline, far past the bound.
+     */
+    @Test
+    void scriptTrafficIsAnsweredWhileTheGatewayIsAttacked(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("attack.json");
+
+        Cli.Run bench = run("bench-gateway", "--attack", "--seed-jobs", "50", "--requests", "2000", "--warmup", "400",
+                "--json", json.toString());
+
+        assertEquals(ExitCode.OK, bench.exitCode(), bench.err());
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertEquals(0, report.at("/alone/errors").asInt(), bench.out());
+        assertEquals(0, report.at("/under_attack/errors").asInt(), bench.out());
+        assertEquals(2000, report.at("/under_attack/requests").asInt());
+        assertEquals(200, report.at("/attack/slow_loris_connections").asInt());
+        assertTrue(report.at("/attack/oversized_bodies").asInt() > 0, bench.out());
+        assertEquals(0, report.at("/attack/oversized_read_whole").asInt(), bench.out());
+        assertTrue(report.at("/attack/pathological_queries").asInt() > 0, bench.out());
+        assertTrue(report.at("/attack/statuses/413").asInt() > 0, bench.out());
+        assertEquals(0, report.at("/attack/server_errors").asInt(), bench.out());
+        assertTrue(report.get("p99_ratio").asDouble() < 10, bench.out());
+        assertTrue(bench.out().contains("under attack"), bench.out());
+    }
 }

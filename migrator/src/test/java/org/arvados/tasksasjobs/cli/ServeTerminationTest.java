@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code serve} in a JVM of its own, stopped with SIGTERM as systemd stops it while scripts write: the request in
  * flight when the signal came gets its answer, the process exits 0, and every create that was answered 200 is in
- * the database.
+ * the database; killed with SIGKILL instead, it loses no create it answered either.
  */
 @ExtendWith(FreshDatabaseExtension.class)
 class ServeTerminationTest {
@@ -65,15 +65,78 @@ class ServeTerminationTest {
             assertTrue(address.find(), printed.toString());
             int port = Integer.parseInt(address.group(1));
 
-            // Writers: four scripts creating tasks in a loop until the gateway stops answering.
-            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-            List<String> wrong = new ArrayList<>();
-            AtomicInteger sequence = new AtomicInteger();
-            CountDownLatch enoughWritten = new CountDownLatch(40);
-            ExecutorService writers = Executors.newFixedThreadPool(4);
-            HttpClient client = HttpClient.newHttpClient();
+            Writers writers = new Writers(port, job);
+            assertTrue(writers.enoughWritten.await(2, TimeUnit.MINUTES), "no writes acknowledged");
+
+            // A request in flight: its head and half its body sent when the signal comes.
+            try (Socket inFlight = new Socket("127.0.0.1", port)) {
+                inFlight.setSoTimeout(60_000);
+                byte[] body = createBody(job, 1_000_000).getBytes(StandardCharsets.UTF_8);
+                OutputStream out = inFlight.getOutputStream();
+                out.write(("POST /arvados/v1/job_tasks HTTP/1.1\r\nHost: x\r\nAuthorization: OAuth2 " + TOKEN
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(body, 0, body.length / 2);
+                out.flush();
+                // The head is read once the gateway answers a request sent after it on another connection.
+                assertEquals(200, writers.client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/arvados/v1/job_tasks?limit=1")).header("Authorization", "OAuth2 " + TOKEN).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode());
+
+                serve.terminate();
+                assertTrue(serve.awaitLine("stopping", printed), printed.toString());
+                out.write(body, body.length / 2, body.length - body.length / 2);
+                out.flush();
+                String answer = new String(readAnswer(inFlight.getInputStream()), StandardCharsets.UTF_8);
+                assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+                Matcher uuid = Pattern.compile("\"uuid\":\"([a-z0-9-]+)\"").matcher(answer);
+                assertTrue(uuid.find(), answer);
+                writers.acknowledged.add(uuid.group(1));
+            }
+
+            Cli.Run end = serve.finish();
+            writers.awaitStopped();
+            assertEquals(ExitCode.OK, end.exitCode(), printed + end.out());
+            assertTrue(end.out().contains("gateway stopped"), printed + end.out());
+            assertTrue(writers.wrong.isEmpty(), writers.wrong.toString());
+            assertEquals(writers.acknowledged.size(), stored(db, writers.acknowledged), "acknowledged creates missing");
+        }
+    }
+
+    @Test
+    void sigkillDuringWritesLosesNoAcknowledgedCreate(TestDatabase db) throws Exception {
+        assertEquals(ExitCode.OK, run("seed", "--url", db.jdbcUrl(), "--jobs", "5", "--tasks-per-job", "2").exitCode());
+        assertEquals(ExitCode.OK, run("migrate", "--url", db.jdbcUrl()).exitCode());
+        String job = Sql.column(db, "SELECT uuid FROM jobs WHERE parent_job_uuid IS NULL ORDER BY uuid LIMIT 1").get(0);
+        Path tokens = Files.writeString(dir.resolve("tokens"), TOKEN + " zzzzz-tpzed-000000000000000 admin\n");
+
+        try (ChildMigrator serve = ChildMigrator.start(Map.of(), List.of("-Xmx256m"), "serve", "--url", db.jdbcUrl(),
+                "--port", "0", "--tokens", tokens.toString(), "--threads", "4")) {
+            StringBuilder printed = new StringBuilder();
+            assertTrue(serve.awaitLine("serving", printed), printed.toString());
+            Matcher address = ADDRESS.matcher(printed);
+            assertTrue(address.find(), printed.toString());
+            Writers writers = new Writers(Integer.parseInt(address.group(1)), job);
+            assertTrue(writers.enoughWritten.await(2, TimeUnit.MINUTES), "no writes acknowledged");
+            serve.kill(); // in the middle of the writers' creates: no hook, no graceful stop
+            writers.awaitStopped();
+            assertTrue(writers.wrong.isEmpty(), writers.wrong.toString());
+            assertEquals(writers.acknowledged.size(), stored(db, writers.acknowledged), "acknowledged creates missing");
+        }
+    }
+
+    /** Four scripts creating tasks in a loop until the gateway stops answering; what was answered 200 is kept. */
+    private static final class Writers {
+        final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        final List<String> wrong = new ArrayList<>();
+        final CountDownLatch enoughWritten = new CountDownLatch(40);
+        final HttpClient client = HttpClient.newHttpClient();
+        private final ExecutorService pool = Executors.newFixedThreadPool(4);
+        private final AtomicInteger sequence = new AtomicInteger();
+
+        Writers(int port, String job) {
             for (int w = 0; w < 4; w++) {
-                writers.submit(() -> {
+                pool.submit(() -> {
                     while (true) {
                         HttpResponse<String> created;
                         try {
@@ -83,7 +146,7 @@ class ServeTerminationTest {
                                             createBody(job, sequence.incrementAndGet()))).build(),
                                     HttpResponse.BodyHandlers.ofString());
                         } catch (Exception gone) {
-                            return null; // refused or closed: the gateway has stopped
+                            return null; // refused, closed or reset: the gateway has stopped
                         }
                         if (created.statusCode() == 200) {
                             Matcher uuid = Pattern.compile("\"uuid\":\"([a-z0-9-]+)\"").matcher(created.body());
@@ -98,41 +161,11 @@ class ServeTerminationTest {
                     }
                 });
             }
-            assertTrue(enoughWritten.await(2, TimeUnit.MINUTES), "no writes acknowledged");
+        }
 
-            // A request in flight: its head and half its body sent when the signal comes.
-            try (Socket inFlight = new Socket("127.0.0.1", port)) {
-                inFlight.setSoTimeout(60_000);
-                byte[] body = createBody(job, 1_000_000).getBytes(StandardCharsets.UTF_8);
-                OutputStream out = inFlight.getOutputStream();
-                out.write(("POST /arvados/v1/job_tasks HTTP/1.1\r\nHost: x\r\nAuthorization: OAuth2 " + TOKEN
-                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.write(body, 0, body.length / 2);
-                out.flush();
-                // The head is read once the gateway answers a request sent after it on another connection.
-                assertEquals(200, client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/arvados/v1/job_tasks?limit=1")).header("Authorization", "OAuth2 " + TOKEN).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode());
-
-                serve.terminate();
-                assertTrue(serve.awaitLine("stopping", printed), printed.toString());
-                out.write(body, body.length / 2, body.length - body.length / 2);
-                out.flush();
-                String answer = new String(readAnswer(inFlight.getInputStream()), StandardCharsets.UTF_8);
-                assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
-                Matcher uuid = Pattern.compile("\"uuid\":\"([a-z0-9-]+)\"").matcher(answer);
-                assertTrue(uuid.find(), answer);
-                acknowledged.add(uuid.group(1));
-            }
-
-            Cli.Run end = serve.finish();
-            writers.shutdown();
-            assertTrue(writers.awaitTermination(1, TimeUnit.MINUTES));
-            assertEquals(ExitCode.OK, end.exitCode(), printed + end.out());
-            assertTrue(end.out().contains("gateway stopped"), printed + end.out());
-            assertTrue(wrong.isEmpty(), wrong.toString());
-            assertEquals(acknowledged.size(), stored(db, acknowledged), "acknowledged creates missing");
+        void awaitStopped() throws InterruptedException {
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(1, TimeUnit.MINUTES), "writers still running");
         }
     }
 
