@@ -4,11 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import org.arvados.tasksasjobs.mapping.ParentJob;
-import org.arvados.tasksasjobs.mapping.TaskRow;
 import org.postgresql.PGStatement;
 
 /**
@@ -20,15 +17,7 @@ final class TaskBatchReader {
 
     // The parent must be a real job, not a task-like job that happens to share the uuid.
     private static final String SQL = """
-            SELECT t.id, t.uuid, t.owner_uuid, t.modified_by_client_uuid, t.modified_by_user_uuid, t.modified_at,
-                   t.job_uuid, t.sequence, t.parameters, t.output, t.progress, t.success, t.created_at, t.updated_at,
-                   t.created_by_job_task_uuid, t.qsequence, t.started_at, t.finished_at,
-                   p.uuid AS p_uuid, p.state AS p_state, p.running AS p_running, p.success AS p_success,
-                   p.cancelled_at AS p_cancelled_at, p.script AS p_script, p.script_version AS p_script_version,
-                   p.supplied_script_version AS p_supplied_script_version, p.repository AS p_repository,
-                   p.docker_image_locator AS p_docker_image_locator, p.arvados_sdk_version AS p_arvados_sdk_version,
-                   p.runtime_constraints AS p_runtime_constraints, p.nondeterministic AS p_nondeterministic,
-                   p.log AS p_log, p.script_parameters AS p_script_parameters,
+            SELECT ${columns},
                    c.uuid AS creator_job_uuid
             FROM job_tasks t
             LEFT JOIN jobs p ON p.uuid = t.job_uuid AND p.legacy_task_uuid IS NULL
@@ -36,7 +25,7 @@ final class TaskBatchReader {
             WHERE t.id > ? AND t.id <= ?
             ORDER BY t.id
             LIMIT ?
-            """;
+            """.replace("${columns}", TaskSourceRows.COLUMNS);
     // Before expand (plan on an untouched database) there are no task-like jobs to tell apart or to point at.
     private static final String SQL_BEFORE_EXPAND = SQL
             .replace(" AND p.legacy_task_uuid IS NULL", "")
@@ -122,42 +111,7 @@ final class TaskBatchReader {
     }
 
     private static TaskBatch.Source source(ResultSet rs) throws SQLException {
-        TaskRow task = new TaskRow(
-                rs.getLong("id"),
-                rs.getString("uuid"),
-                rs.getString("owner_uuid"),
-                rs.getString("modified_by_client_uuid"),
-                rs.getString("modified_by_user_uuid"),
-                rs.getObject("modified_at", LocalDateTime.class),
-                rs.getString("job_uuid"),
-                rs.getObject("sequence", Integer.class),
-                rs.getString("parameters"),
-                rs.getString("output"),
-                rs.getObject("progress", Double.class),
-                rs.getObject("success", Boolean.class),
-                rs.getObject("created_at", LocalDateTime.class),
-                rs.getObject("updated_at", LocalDateTime.class),
-                rs.getString("created_by_job_task_uuid"),
-                rs.getObject("qsequence", Long.class),
-                rs.getObject("started_at", LocalDateTime.class),
-                rs.getObject("finished_at", LocalDateTime.class));
-        ParentJob parent = rs.getString("p_uuid") == null ? null : new ParentJob(
-                rs.getString("p_uuid"),
-                rs.getString("p_state"),
-                rs.getObject("p_running", Boolean.class),
-                rs.getObject("p_success", Boolean.class),
-                rs.getObject("p_cancelled_at", LocalDateTime.class),
-                rs.getString("p_script"),
-                rs.getString("p_script_version"),
-                rs.getString("p_supplied_script_version"),
-                rs.getString("p_repository"),
-                rs.getString("p_docker_image_locator"),
-                rs.getString("p_arvados_sdk_version"),
-                rs.getString("p_runtime_constraints"),
-                rs.getObject("p_nondeterministic", Boolean.class),
-                rs.getString("p_log"),
-                rs.getString("p_script_parameters"));
-        return new TaskBatch.Source(task, parent, rs.getString("creator_job_uuid"));
+        return new TaskBatch.Source(TaskSourceRows.task(rs), TaskSourceRows.parent(rs), rs.getString("creator_job_uuid"));
     }
 
     /** A rough count of the bytes a row holds on the heap; only the large text columns matter. */

@@ -12,9 +12,7 @@ final class CandidateWalk {
 
     private String inProgress;
     private String inProgressState;
-    private String chosen;
-    private String chosenOutput;
-    private boolean outputsDiffer;
+    private final CompleteTwins<String> complete = new CompleteTwins<>();
 
     /** The next candidate in order. */
     void accept(String uuid, String state, String output, String log) {
@@ -26,25 +24,15 @@ final class CandidateWalk {
             }
             return;
         }
-        if (outputsDiffer || output == null || log == null) {
-            // Once two usable Complete jobs disagreed none may be taken; a job without output or log is not usable.
-            return;
-        }
-        if (chosenOutput == null) {
-            chosen = uuid;
-            chosenOutput = output;
-        } else if (!chosenOutput.equals(output)) {
-            // Taking either would be an arbitrary choice between two answers: the server refuses to make it.
-            outputsDiffer = true;
-        }
+        complete.accept(uuid, output, log);
     }
 
     ReuseOutcome outcome(String probeId) {
-        if (outputsDiffer) {
+        if (complete.outputsDiffer()) {
             return new ReuseOutcome(probeId, inProgress, ReuseRule.OUTPUTS_DIFFER);
         }
-        if (chosen != null) {
-            return new ReuseOutcome(probeId, chosen, ReuseRule.COMPLETE);
+        if (complete.chosen() != null) {
+            return new ReuseOutcome(probeId, complete.chosen(), ReuseRule.COMPLETE);
         }
         if (inProgress != null) {
             return new ReuseOutcome(probeId, inProgress, RUNNING.equals(inProgressState) ? ReuseRule.RUNNING : ReuseRule.QUEUED);

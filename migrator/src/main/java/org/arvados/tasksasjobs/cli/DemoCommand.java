@@ -4,11 +4,14 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.arvados.tasksasjobs.changelog.BaselineSchema;
 import org.arvados.tasksasjobs.migration.MigrationPipeline;
 import org.arvados.tasksasjobs.migration.Migrator;
+import org.arvados.tasksasjobs.reuse.SavingsReplay;
+import org.arvados.tasksasjobs.savings.TaskRuns;
 import org.arvados.tasksasjobs.seed.SeedGenerator;
 import org.arvados.tasksasjobs.seed.SeedSpec;
 import org.arvados.tasksasjobs.seed.SeedSummary;
@@ -112,6 +115,20 @@ final class DemoCommand implements Callable<Integer> {
             } finally {
                 Files.deleteIfExists(baseline);
             }
+            // What the migration is for: the figures `savings` reports on this history.
+            out.println("What task reuse would have saved on this history (tasks-as-jobs savings):");
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false); // the replay reads through a cursor
+            try {
+                SavingsReplay replay = new SavingsReplay(Set.of(), null, null);
+                new TaskRuns(c, new SnakeYamlDecoder(), options.settings().inheritPolicy())
+                        .replayTaskLikeJobs(replay, tasksRead -> { });
+                SavingsCommand.print(out, replay.finish());
+            } finally {
+                c.rollback();
+                c.setAutoCommit(autoCommit);
+            }
+            out.println();
             out.println("next: run it against your own database (plan first, it changes nothing):");
             out.println("  java -jar migrator/target/tasks-as-jobs.jar plan --url jdbc:postgresql://HOST:5432/arvados --user USER");
             out.flush();

@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
             RollbackCommand.class,
             VerifyCommand.class,
             ReuseCommand.class,
+            SavingsCommand.class,
             ServeCommand.class,
             BenchCommand.class,
             BenchGatewayCommand.class,
