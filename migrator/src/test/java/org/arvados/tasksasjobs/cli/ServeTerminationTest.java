@@ -52,18 +52,10 @@ class ServeTerminationTest {
 
     @Test
     void sigtermDuringWritesAnswersWhatIsInFlightExitsZeroAndLosesNothing(TestDatabase db) throws Exception {
-        assertEquals(ExitCode.OK, run("seed", "--url", db.jdbcUrl(), "--jobs", "5", "--tasks-per-job", "2").exitCode());
-        assertEquals(ExitCode.OK, run("migrate", "--url", db.jdbcUrl()).exitCode());
-        String job = Sql.column(db, "SELECT uuid FROM jobs WHERE parent_job_uuid IS NULL ORDER BY uuid LIMIT 1").get(0);
-        Path tokens = Files.writeString(dir.resolve("tokens"), TOKEN + " zzzzz-tpzed-000000000000000 admin\n");
-
-        try (ChildMigrator serve = ChildMigrator.start(Map.of(), List.of("-Xmx256m"), "serve", "--url", db.jdbcUrl(),
-                "--port", "0", "--tokens", tokens.toString(), "--threads", "4")) {
+        String job = migratedJob(db);
+        try (ChildMigrator serve = serve(db)) {
             StringBuilder printed = new StringBuilder();
-            assertTrue(serve.awaitLine("serving", printed), printed.toString());
-            Matcher address = ADDRESS.matcher(printed);
-            assertTrue(address.find(), printed.toString());
-            int port = Integer.parseInt(address.group(1));
+            int port = port(serve, printed);
 
             Writers writers = new Writers(port, job);
             assertTrue(writers.enoughWritten.await(2, TimeUnit.MINUTES), "no writes acknowledged");
@@ -105,18 +97,9 @@ class ServeTerminationTest {
 
     @Test
     void sigkillDuringWritesLosesNoAcknowledgedCreate(TestDatabase db) throws Exception {
-        assertEquals(ExitCode.OK, run("seed", "--url", db.jdbcUrl(), "--jobs", "5", "--tasks-per-job", "2").exitCode());
-        assertEquals(ExitCode.OK, run("migrate", "--url", db.jdbcUrl()).exitCode());
-        String job = Sql.column(db, "SELECT uuid FROM jobs WHERE parent_job_uuid IS NULL ORDER BY uuid LIMIT 1").get(0);
-        Path tokens = Files.writeString(dir.resolve("tokens"), TOKEN + " zzzzz-tpzed-000000000000000 admin\n");
-
-        try (ChildMigrator serve = ChildMigrator.start(Map.of(), List.of("-Xmx256m"), "serve", "--url", db.jdbcUrl(),
-                "--port", "0", "--tokens", tokens.toString(), "--threads", "4")) {
-            StringBuilder printed = new StringBuilder();
-            assertTrue(serve.awaitLine("serving", printed), printed.toString());
-            Matcher address = ADDRESS.matcher(printed);
-            assertTrue(address.find(), printed.toString());
-            Writers writers = new Writers(Integer.parseInt(address.group(1)), job);
+        String job = migratedJob(db);
+        try (ChildMigrator serve = serve(db)) {
+            Writers writers = new Writers(port(serve, new StringBuilder()), job);
             assertTrue(writers.enoughWritten.await(2, TimeUnit.MINUTES), "no writes acknowledged");
             serve.kill(); // in the middle of the writers' creates: no hook, no graceful stop
             writers.awaitStopped();
@@ -167,6 +150,28 @@ class ServeTerminationTest {
             pool.shutdown();
             assertTrue(pool.awaitTermination(1, TimeUnit.MINUTES), "writers still running");
         }
+    }
+
+    /** A seeded, migrated database; one of its jobs, under which the writers create tasks. */
+    private static String migratedJob(TestDatabase db) throws Exception {
+        assertEquals(ExitCode.OK, run("seed", "--url", db.jdbcUrl(), "--jobs", "5", "--tasks-per-job", "2").exitCode());
+        assertEquals(ExitCode.OK, run("migrate", "--url", db.jdbcUrl()).exitCode());
+        return Sql.column(db, "SELECT uuid FROM jobs WHERE parent_job_uuid IS NULL ORDER BY uuid LIMIT 1").get(0);
+    }
+
+    /** {@code serve} in a JVM of its own with a small heap, an admin token and four threads. */
+    private ChildMigrator serve(TestDatabase db) throws Exception {
+        Path tokens = Files.writeString(dir.resolve("tokens"), TOKEN + " zzzzz-tpzed-000000000000000 admin\n");
+        return ChildMigrator.start(Map.of(), List.of("-Xmx256m"), "serve", "--url", db.jdbcUrl(), "--port", "0",
+                "--tokens", tokens.toString(), "--threads", "4");
+    }
+
+    /** The port {@code serve} printed it listens on, once it did; what it printed is kept in {@code printed}. */
+    private static int port(ChildMigrator serve, StringBuilder printed) throws Exception {
+        assertTrue(serve.awaitLine("serving", printed), printed.toString());
+        Matcher address = ADDRESS.matcher(printed);
+        assertTrue(address.find(), printed.toString());
+        return Integer.parseInt(address.group(1));
     }
 
     private static String createBody(String job, int n) {

@@ -306,10 +306,10 @@ class BadRequestCorpusTest {
                 }
             });
             InputStream in = socket.getInputStream();
-            String statusLine = line(in);
+            String statusLine = GatewayLimitsTest.line(in);
             long length = -1;
             boolean chunked = false;
-            for (String header = line(in); !header.isEmpty(); header = line(in)) {
+            for (String header = GatewayLimitsTest.line(in); !header.isEmpty(); header = GatewayLimitsTest.line(in)) {
                 String lower = header.toLowerCase(java.util.Locale.ROOT);
                 if (lower.startsWith("content-length:")) {
                     length = Long.parseLong(header.substring(15).strip());
@@ -320,10 +320,10 @@ class BadRequestCorpusTest {
             byte[] body;
             if (chunked) {
                 ByteArrayOutputStream all = new ByteArrayOutputStream();
-                for (int size = Integer.parseInt(line(in).split(";")[0].strip(), 16); size > 0;
-                        size = Integer.parseInt(line(in).split(";")[0].strip(), 16)) {
+                for (int size = Integer.parseInt(GatewayLimitsTest.line(in).split(";")[0].strip(), 16); size > 0;
+                        size = Integer.parseInt(GatewayLimitsTest.line(in).split(";")[0].strip(), 16)) {
                     all.writeBytes(in.readNBytes(size));
-                    line(in);
+                    GatewayLimitsTest.line(in);
                 }
                 body = all.toByteArray();
             } else {
@@ -332,18 +332,5 @@ class BadRequestCorpusTest {
             writing.cancel(false);
             return new Reply(Integer.parseInt(statusLine.split(" ")[1]), body);
         }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b < 0) {
-                throw new IOException("connection closed after \"" + line + "\"");
-            }
-            if (b != '\r') {
-                line.append((char) b);
-            }
-        }
-        return line.toString();
     }
 }

@@ -231,7 +231,8 @@ class GatewayLimitsTest {
         return Integer.parseInt(statusLine.split(" ")[1]);
     }
 
-    private static String line(InputStream in) throws IOException {
+    /** One line of a response head, without its CR LF. */
+    static String line(InputStream in) throws IOException {
         StringBuilder line = new StringBuilder();
         for (int b = in.read(); b != '\n'; b = in.read()) {
             if (b < 0) {
