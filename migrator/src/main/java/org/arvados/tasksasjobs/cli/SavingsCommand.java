@@ -17,6 +17,7 @@ import org.arvados.tasksasjobs.backfill.MigrationRefusedException;
 import org.arvados.tasksasjobs.changelog.SchemaState;
 import org.arvados.tasksasjobs.reuse.SavingsReplay;
 import org.arvados.tasksasjobs.reuse.SavingsReport;
+import org.arvados.tasksasjobs.savings.SavingsHtml;
 import org.arvados.tasksasjobs.savings.TaskRuns;
 import org.arvados.tasksasjobs.yaml.SnakeYamlDecoder;
 import picocli.CommandLine.Command;
@@ -65,6 +66,10 @@ final class SavingsCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "also write the report as JSON to FILE")
     Path json;
 
+    @Option(names = "--html", paramLabel = "FILE", description = "also write the report as one self-contained HTML"
+            + " file with charts, which opens offline")
+    Path html;
+
     @Override
     public Integer call() throws Exception {
         if (since != null && until != null && !since.isBefore(until)) {
@@ -102,6 +107,11 @@ final class SavingsCommand implements Callable<Integer> {
             if (json != null) {
                 Files.writeString(json, new ObjectMapper().writerWithDefaultPrettyPrinter()
                         .writeValueAsString(report.toJson()) + "\n");
+            }
+            if (html != null) {
+                Files.writeString(html, SavingsHtml.of(report, "Replayed from " + target.describe() + " on "
+                        + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + (since == null ? "" : ", tasks from " + since)
+                        + (until == null ? "" : ", tasks before " + until) + "."));
             }
             return ExitCode.OK;
         }

@@ -128,7 +128,7 @@ class SavingsCommandTest {
     }
 
     /** Five jobs and thirteen tasks; times are 2016, UTC. */
-    private static void history(TestDatabase db) throws Exception {
+    static void history(TestDatabase db) throws Exception {
         try (Connection c = db.connect()) {
             BaselineSchema.apply(c);
             job(c, "zzzzz-8i9sb-job000000000001", "hash", "{\"input\":\"a\"}");
