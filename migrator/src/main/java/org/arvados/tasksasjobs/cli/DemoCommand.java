@@ -106,7 +106,11 @@ final class DemoCommand implements Callable<Integer> {
                     return ExitCode.FAILURE;
                 }
                 VerificationReport report = result.verification().get();
-                HumanReport.write(report, out);
+                // The verifier's task-reuse-gained counts mix a task reusing itself or a twin of its own job with
+                // real savings; the demo shows what `savings` reports instead (below).
+                HumanReport.write(new VerificationReport(report.target(), report.startedAt(), report.elapsed(),
+                        report.checks().stream().filter(check -> !check.name().equals("task-reuse-gained")).toList(),
+                        report.notes()), out);
                 out.println();
                 if (!report.passed()) {
                     out.flush();

@@ -21,6 +21,9 @@ class DemoCommandTest {
         assertTrue(seeded >= 0 && migrated > seeded && verified > migrated, "seed, migrate, verify in that order:\n" + out);
         assertTrue(out.contains("with planted dirt"), out);
         assertTrue(out.contains("next: run it against your own database"), out);
+        // What reuse would have saved, as `savings` reports it, and not the verifier's mixed counts.
+        assertTrue(out.contains("What task reuse would have saved") && out.contains("from other jobs"), out);
+        assertTrue(!out.contains("task-reuse-gained"), out);
         assertTrue(demo.err().contains("baseline"), demo.err());
     }
 }
