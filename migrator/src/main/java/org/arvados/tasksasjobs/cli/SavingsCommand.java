@@ -89,8 +89,8 @@ final class SavingsCommand implements Callable<Integer> {
             }
             SavingsReplay replay = new SavingsReplay(impureScripts, start(since), start(until));
             TaskRuns runs = new TaskRuns(c, new SnakeYamlDecoder(), policy);
-            Progress progress = new Progress(err);
             boolean taskLike = schema.expanded() && schema.backfilled();
+            Progress progress = new Progress(err, runs.count(taskLike), System.console() != null);
             if (taskLike && inheritPolicy != null) {
                 throw MigratorException.usage("--inherit-policy is for a database not migrated yet: here the task-like"
                         + " jobs carry the parameters the migration's policy gave them");
@@ -165,25 +165,45 @@ final class SavingsCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-28s %,12d %,12.2f%n", name, figure.tasks(), figure.hours());
     }
 
-    /** Tasks read so far on stderr, at most every five seconds: a replay of millions of tasks takes a while. */
+    /**
+     * Tasks replayed so far on stderr: a bar redrawn in place on a terminal (as migrate draws its own), a line every
+     * five seconds otherwise; a replay of millions of tasks takes a while.
+     */
     private static final class Progress {
+        private static final int WIDTH = 30;
         private final PrintWriter err;
+        private final long total;
+        private final boolean terminal;
+        private final long interval;
         private long last = System.nanoTime();
 
-        Progress(PrintWriter err) {
+        Progress(PrintWriter err, long total, boolean terminal) {
             this.err = err;
+            this.total = total;
+            this.terminal = terminal;
+            this.interval = terminal ? 200_000_000L : 5_000_000_000L;
         }
 
         void read(long tasks) {
             long now = System.nanoTime();
-            if (now - last >= 5_000_000_000L) {
-                last = now;
-                err.printf(Locale.ROOT, "savings: %,d tasks replayed%n", tasks);
-                err.flush();
+            if (now - last < interval) {
+                return;
             }
+            last = now;
+            if (terminal && total > 0) {
+                int filled = (int) Math.min(WIDTH, WIDTH * tasks / total);
+                err.printf(Locale.ROOT, "\rsavings [%s%s] %3d %% %,d of %,d tasks", "#".repeat(filled),
+                        ".".repeat(WIDTH - filled), Math.min(100, 100 * tasks / total), tasks, total);
+            } else {
+                err.printf(Locale.ROOT, "savings: %,d of %,d tasks replayed%n", tasks, total);
+            }
+            err.flush();
         }
 
         void done(TaskRuns.Counts counts) {
+            if (terminal) {
+                err.print("\r" + " ".repeat(WIDTH + 60) + "\r");
+            }
             err.printf(Locale.ROOT, "savings: %,d tasks replayed%s%n", counts.replayed(), counts.skipped() == 0 ? ""
                     : String.format(Locale.ROOT, "; %,d job_tasks rows left out, as the migration would quarantine"
                     + " them (plan lists them)", counts.skipped()));

@@ -59,6 +59,16 @@ public final class TaskRuns {
                 new RandomUuidAllocator(new java.util.Random(0)));
     }
 
+    /** How many rows a replay will read: job_tasks rows, or task-like jobs; for a progress bar. */
+    public long count(boolean taskLikeJobs) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(taskLikeJobs
+                ? "SELECT count(*) FROM jobs WHERE parent_job_uuid IS NOT NULL" : "SELECT count(*) FROM job_tasks");
+             ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** The job_tasks rows, mapped as the backfill maps them; {@code expanded}: jobs has task-like jobs to skip. */
     public Counts replayTasks(SavingsReplay replay, boolean expanded, LongConsumer progress) throws SQLException {
         long replayed = 0;
