@@ -24,7 +24,8 @@ public final class ConnectionOptions {
     private static final Pattern USER_INFO = Pattern.compile("//([^/?#@]*)@");
 
     @Option(names = "--url", paramLabel = "JDBC_URL",
-            description = "jdbc:postgresql://host[:port]/database[?...] (default: from PGHOST, PGPORT, PGDATABASE, PGUSER)")
+            description = "jdbc:postgresql://host[:port]/database[?...], or libpq's postgres://[user@]host[:port]/database"
+                    + "[?...] (default: from PGHOST, PGPORT, PGDATABASE, PGUSER)")
     private String url;
 
     @Option(names = "--user", paramLabel = "USER", description = "database user (default: PGUSER, else the OS user)")
@@ -62,7 +63,8 @@ public final class ConnectionOptions {
         if (embedded != null) {
             return openEmbedded(applicationName);
         }
-        String jdbcUrl = url != null ? url : urlFromEnvironment(env, osUser);
+        String jdbcUrl = url == null ? urlFromEnvironment(env, osUser)
+                : LibpqUri.isLibpqUri(url) ? LibpqUri.toJdbc(url) : url;
         String redacted = redact(jdbcUrl);
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw MigratorException.usage("--url must be a jdbc:postgresql://host[:port]/database URL, not '" + redacted + "'");

@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
             ServeCommand.class,
             BenchCommand.class,
             BenchGatewayCommand.class,
+            CommandLine.HelpCommand.class,
         },
         footer = {"", "Exit codes: 0 success, 1 verification found differences, 2 usage error, 3 database or migration error."})
 public final class TasksAsJobs implements Callable<Integer> {

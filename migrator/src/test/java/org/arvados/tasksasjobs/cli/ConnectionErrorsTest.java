@@ -157,10 +157,10 @@ class ConnectionErrorsTest {
 
     @Test
     void badUrlsAreUsageErrorsAndNeverShowPasswords() {
-        Cli.Run scheme = Cli.run("seed", "--url", "postgres://db/arvados?password=hunter2");
+        Cli.Run scheme = Cli.run("seed", "--url", "mysql://db/arvados?password=hunter2");
         assertEquals(ExitCode.USAGE, scheme.exitCode());
         assertEquals("tasks-as-jobs: --url must be a jdbc:postgresql://host[:port]/database URL,"
-                + " not 'postgres://db/arvados?password=***'\ntry 'tasks-as-jobs seed --help'\n", scheme.err());
+                + " not 'mysql://db/arvados?password=***'\ntry 'tasks-as-jobs seed --help'\n", scheme.err());
 
         Cli.Run both = Cli.run("seed", "--url", url("postgres"), "--embedded");
         assertEquals(ExitCode.USAGE, both.exitCode());

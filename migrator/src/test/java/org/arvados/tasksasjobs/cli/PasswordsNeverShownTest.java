@@ -54,7 +54,7 @@ class PasswordsNeverShownTest {
         String elsewhere = url.replace("/" + db.name() + "?", "/no_such_database?");
         runs.add(expect(ExitCode.FAILURE, run("status", "--url", elsewhere, "--verbose")));
         runs.add(expect(ExitCode.FAILURE, run("migrate", "--url", "jdbc:postgresql://127.0.0.1:1/x?password=" + secret, "--verbose")));
-        runs.add(expect(ExitCode.USAGE, run("migrate", "--url", "postgres://db/x?password=" + secret)));
+        runs.add(expect(ExitCode.USAGE, run("migrate", "--url", "mysql://db/x?password=" + secret)));
         runs.add(expect(ExitCode.USAGE, run("migrate", "--url", "jdbc:postgresql://alice:" + secret + "@127.0.0.1:1/x")));
         runs.add( // a database that is not an Arvados one: refused, naming it
                 expect(ExitCode.FAILURE, run("migrate", "--url", url.replace("/" + db.name() + "?", "/postgres?"))));
