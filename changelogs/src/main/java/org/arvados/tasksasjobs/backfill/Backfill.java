@@ -56,11 +56,14 @@ public final class Backfill {
         boolean autoCommit = connection.getAutoCommit();
         MigrationLock lock = MigrationLock.acquire(connection);
         BackfillResult result;
+        WriteSession session = null;
         try {
             connection.setAutoCommit(false);
-            result = runLocked(startNanos);
+            session = WriteSession.apply(connection);
+            result = runLocked(startNanos, session);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
+            restoreQuietly(session);
             releaseQuietly(lock, autoCommit);
             throw e;
         }
@@ -69,13 +72,16 @@ public final class Backfill {
         return result;
     }
 
-    private BackfillResult runLocked(long startNanos) throws SQLException {
+    /** {@code session} is restored before the walk's last commit, which then flushes every batch before it. */
+    private BackfillResult runLocked(long startNanos, WriteSession session) throws SQLException {
         Checkpoints checkpoints = new Checkpoints(connection);
         Optional<Checkpoints.Run> unfinished = checkpoints.unfinished();
         boolean resumed = unfinished.isPresent();
         Optional<Checkpoints.Run> started = resumed ? unfinished : checkpoints.start();
         connection.commit();
         if (started.isEmpty()) {
+            session.restore();
+            connection.commit();
             BackfillProgress nothing = new BackfillProgress(0, 0, 0, 0, 0, 0, elapsed(startNanos));
             listener.walkFinished(nothing);
             BackfillProgress drained = drainCapturedChanges(nothing, startNanos);
@@ -95,6 +101,7 @@ public final class Backfill {
         walk(ranges, Math.min(workers, ranges.size()), tally);
 
         new TaskLikeJobWriter(connection).resolveLateCreators();
+        session.restore();
         checkpoints.finish(run.runId());
         connection.commit();
         BackfillProgress walked = tally.progress();
@@ -115,7 +122,7 @@ public final class Backfill {
      */
     private void walk(List<Checkpoints.Range> ranges, int workers, RunTally tally) throws SQLException {
         ExecutorService mappers = Executors.newFixedThreadPool(workers, daemon("tasks-as-jobs-mapper"));
-        BatchMapper batchMapper = new BatchMapper(connection, mapping);
+        BatchMapper batchMapper = new BatchMapper(connection, mapping, true);
         try {
             if (workers <= 1) {
                 RangeWalker walker = new RangeWalker(connection, batchMapper, settings, tally, mappers, Backfill::strictRefusal);
@@ -168,9 +175,11 @@ public final class Backfill {
             if (!first) {
                 own = moreConnections.open();
                 own.setAutoCommit(false);
+                WriteSession.apply(own); // never restored: the connection is closed when the worker ends
+                own.commit();
             }
             Connection c = first ? connection : own;
-            RangeWalker walker = new RangeWalker(c, new BatchMapper(c, mapping), settings, tally, mappers, Backfill::strictRefusal);
+            RangeWalker walker = new RangeWalker(c, new BatchMapper(c, mapping, true), settings, tally, mappers, Backfill::strictRefusal);
             for (Checkpoints.Range range = queue.poll(); range != null && !tally.stopped(); range = queue.poll()) {
                 walker.walk(range);
             }
@@ -252,6 +261,18 @@ public final class Backfill {
             lock.close();
         } catch (SQLException ignored) {
             // a lost connection took the lock with it; the original failure is the one worth reporting
+        }
+    }
+
+    private void restoreQuietly(WriteSession session) {
+        if (session == null) {
+            return;
+        }
+        try {
+            session.restore();
+            connection.commit();
+        } catch (SQLException ignored) {
+            // a lost connection took its settings with it; the original failure is the one worth reporting
         }
     }
 

@@ -36,10 +36,23 @@ final class BatchMapper {
 
     private final Connection connection;
     private final TaskJobMapping mapping;
+    private final boolean deriveLateCreators;
 
+    /** A mapper that leaves a creator not carried yet unknown (null): the drain and the plan. */
     BatchMapper(Connection connection, TaskJobMapping mapping) {
+        this(connection, mapping, false);
+    }
+
+    /**
+     * @param deriveLateCreators give a task whose creator is not carried yet the uuid that creator's task-like job
+     *     will have unless its uuid collides or it is quarantined; {@link TaskLikeJobWriter#resolveLateCreators()}
+     *     corrects those few at the end of the walk. The walk's workers use it: a creator in another worker's range
+     *     would otherwise cost a late UPDATE of every such row (docs/benchmarks.md, "Where the time goes").
+     */
+    BatchMapper(Connection connection, TaskJobMapping mapping, boolean deriveLateCreators) {
         this.connection = connection;
         this.mapping = mapping;
+        this.deriveLateCreators = deriveLateCreators;
     }
 
     Mapped map(TaskBatch batch) throws SQLException {
@@ -76,6 +89,9 @@ final class BatchMapper {
                 creator = carriedInBatch.get(s.task().createdByJobTaskUuid());
                 if (creator == null) {
                     creator = carriedBefore.get(s.task().createdByJobTaskUuid());
+                }
+                if (creator == null && deriveLateCreators && UuidMapping.isWellFormed(s.task().createdByJobTaskUuid())) {
+                    creator = UuidMapping.taskLikeJobUuid(s.task().createdByJobTaskUuid());
                 }
             }
             MappingOutcome outcome = mapping.map(s.task(), s.parent(), creator,

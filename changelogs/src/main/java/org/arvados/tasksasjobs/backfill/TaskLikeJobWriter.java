@@ -124,18 +124,28 @@ final class TaskLikeJobWriter {
     }
 
     /**
-     * Points task-like jobs at their creator's task-like job where the creator was carried after them (a creator
-     * with a higher id, or one in a later run). Most references are resolved as rows are written.
+     * Points every task-like job at its creator's task-like job, once the walk has written them all: the creator's
+     * uuid is derived while the walk goes ({@link BatchMapper}), and this corrects the few where that guess was wrong
+     * (the creator's uuid collided and was replaced, or the creator was quarantined: then NULL) and fills the few
+     * still NULL (a creator carried after them by an earlier mapper that did not derive). Reads every task-like job
+     * with a creator but writes only those rows.
      */
     int resolveLateCreators() throws SQLException {
-        String sql = """
+        String unknown = """
                 UPDATE jobs j SET created_by_job_uuid = c.uuid
                 FROM jobs c
                 WHERE j.legacy_created_by_task_uuid IS NOT NULL AND j.created_by_job_uuid IS NULL
                   AND c.legacy_task_uuid = j.legacy_created_by_task_uuid
                 """;
-        try (PreparedStatement st = connection.prepareStatement(sql)) {
-            return st.executeUpdate();
+        String wrong = """
+                UPDATE jobs j SET created_by_job_uuid = (SELECT c.uuid FROM jobs c WHERE c.legacy_task_uuid = j.legacy_created_by_task_uuid)
+                WHERE j.legacy_created_by_task_uuid IS NOT NULL AND j.created_by_job_uuid IS NOT NULL
+                  AND j.legacy_task_uuid IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM jobs d
+                                  WHERE d.uuid = j.created_by_job_uuid AND d.legacy_task_uuid = j.legacy_created_by_task_uuid)
+                """;
+        try (PreparedStatement a = connection.prepareStatement(unknown); PreparedStatement b = connection.prepareStatement(wrong)) {
+            return a.executeUpdate() + b.executeUpdate();
         }
     }
 }

@@ -105,6 +105,29 @@ class BackfillTest {
     }
 
     @Test
+    void aLateCreatorWhoseUuidCollidesOrThatIsQuarantinedIsPointedAtExactly(TestDatabase db) throws Exception {
+        try (Connection c = db.connect()) {
+            ArvadosRows rows = new ArvadosRows(c);
+            rows.job(PARENT, "Complete", "{}");
+            // A real job already holds the uuid the creator's task-like job would derive: the creator gets a fresh one.
+            rows.job("zzzzz-8i9sb-collidingcreatr", "Complete", "{}");
+            rows.task("zzzzz-ot0gb-child0000000003", PARENT, "{}", true, null, "zzzzz-ot0gb-collidingcreatr");
+            rows.task("zzzzz-ot0gb-child0000000004", PARENT, "{}", true, null, "zzzzz-ot0gb-orphancreator1");
+            rows.task("zzzzz-ot0gb-collidingcreatr", PARENT, "{}", true, null, null);
+            // A creator that cannot be carried (its job does not exist): quarantined, so the child points nowhere.
+            rows.task("zzzzz-ot0gb-orphancreator1", "zzzzz-8i9sb-nosuchjob000001", "{}", true, null, null);
+
+            migrate(c, BackfillSettings.defaults().withBatchSize(1));
+
+            String creator = rows.scalar("SELECT uuid FROM jobs WHERE legacy_task_uuid = 'zzzzz-ot0gb-collidingcreatr'");
+            assertNotEquals("zzzzz-8i9sb-collidingcreatr", creator);
+            assertEquals(creator, rows.scalar(
+                    "SELECT created_by_job_uuid FROM jobs WHERE legacy_task_uuid = 'zzzzz-ot0gb-child0000000003'"));
+            assertNull(rows.scalar("SELECT created_by_job_uuid FROM jobs WHERE legacy_task_uuid = 'zzzzz-ot0gb-child0000000004'"));
+        }
+    }
+
+    @Test
     void resolvesCreatorTasksInAnyOrderAndKeepsDanglingReferences(TestDatabase db) throws Exception {
         try (Connection c = db.connect()) {
             ArvadosRows rows = new ArvadosRows(c);

@@ -9,7 +9,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
+import org.arvados.tasksasjobs.backfill.ConnectionSource;
 
 /**
  * The jobs indexes a maintenance-window migrate drops before its backfill and rebuilds after it: the 17-column
@@ -89,37 +94,63 @@ public final class DeferredIndexes {
 
     /**
      * Rebuilds every recorded index, each in a transaction of its own that also deletes its record, with
-     * maintenance_work_mem set for that transaction; then drops the table. Returns the names rebuilt.
+     * maintenance_work_mem set for that transaction; then drops the table. Returns the names rebuilt. With
+     * {@code more}, each index after the first is built at the same time on a connection of its own: the trigram
+     * index is one process's work (PostgreSQL builds GIN indexes in one process), the search btree runs beside it.
      */
-    static List<String> rebuild(Connection c, String maintenanceWorkMem) throws SQLException {
-        Map<String, String> recorded = recorded(c);
+    static List<String> rebuild(Connection c, ConnectionSource more, String maintenanceWorkMem) throws SQLException {
+        List<Map.Entry<String, String>> recorded = new ArrayList<>(recorded(c).entrySet());
         List<String> rebuilt = new ArrayList<>();
-        for (Map.Entry<String, String> index : recorded.entrySet()) {
-            inTransaction(c, () -> {
-                try (PreparedStatement st = c.prepareStatement("SELECT set_config('maintenance_work_mem', ?, true)")) {
-                    st.setString(1, maintenanceWorkMem);
-                    st.execute();
-                }
-                boolean present;
-                try (PreparedStatement st = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-                    st.setString(1, quote(c, index.getKey()));
-                    try (ResultSet rs = st.executeQuery()) {
-                        rs.next();
-                        present = rs.getBoolean(1);
-                    }
-                }
-                if (!present) {
-                    try (Statement st = c.createStatement()) {
-                        st.execute(index.getValue()); // pg_get_indexdef's own text: catalog output, trusted
-                    }
+        if (more == null || recorded.size() < 2) {
+            for (Map.Entry<String, String> index : recorded) {
+                if (rebuildOne(c, index, maintenanceWorkMem)) {
                     rebuilt.add(index.getKey());
                 }
-                try (PreparedStatement st = c.prepareStatement("DELETE FROM " + TABLE + " WHERE name = ?")) {
-                    st.setString(1, index.getKey());
-                    st.executeUpdate();
-                }
-                return null;
+            }
+        } else {
+            ExecutorService others = Executors.newFixedThreadPool(recorded.size() - 1, r -> {
+                Thread t = new Thread(r, "tasks-as-jobs-index-rebuild");
+                t.setDaemon(true);
+                return t;
             });
+            try {
+                List<Future<Boolean>> running = new ArrayList<>();
+                for (Map.Entry<String, String> index : recorded.subList(1, recorded.size())) {
+                    running.add(others.submit(() -> {
+                        try (Connection own = more.open()) {
+                            return rebuildOne(own, index, maintenanceWorkMem);
+                        }
+                    }));
+                }
+                SQLException failure = null;
+                try {
+                    if (rebuildOne(c, recorded.get(0), maintenanceWorkMem)) {
+                        rebuilt.add(recorded.get(0).getKey());
+                    }
+                } catch (SQLException e) {
+                    failure = e;
+                }
+                for (int i = 0; i < running.size(); i++) {
+                    try {
+                        if (running.get(i).get()) {
+                            rebuilt.add(recorded.get(i + 1).getKey());
+                        }
+                    } catch (ExecutionException e) {
+                        if (failure == null) {
+                            failure = e.getCause() instanceof SQLException x ? x
+                                    : new SQLException("rebuilding " + recorded.get(i + 1).getKey() + " failed: " + e.getCause(), e.getCause());
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new SQLException("interrupted while the deferred indexes were rebuilt; run migrate again to finish", e);
+                    }
+                }
+                if (failure != null) {
+                    throw failure; // what was rebuilt is committed; the rest is still recorded for the next run
+                }
+            } finally {
+                others.shutdownNow();
+            }
         }
         if (exists(c)) {
             inTransaction(c, () -> {
@@ -133,6 +164,34 @@ public final class DeferredIndexes {
             });
         }
         return rebuilt;
+    }
+
+    /** Builds one recorded index unless it exists, and deletes its record, in one transaction. */
+    private static boolean rebuildOne(Connection c, Map.Entry<String, String> index, String maintenanceWorkMem) throws SQLException {
+        return inTransaction(c, () -> {
+            try (PreparedStatement st = c.prepareStatement("SELECT set_config('maintenance_work_mem', ?, true)")) {
+                st.setString(1, maintenanceWorkMem);
+                st.execute();
+            }
+            boolean present;
+            try (PreparedStatement st = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+                st.setString(1, quote(c, index.getKey()));
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    present = rs.getBoolean(1);
+                }
+            }
+            if (!present) {
+                try (Statement st = c.createStatement()) {
+                    st.execute(index.getValue()); // pg_get_indexdef's own text: catalog output, trusted
+                }
+            }
+            try (PreparedStatement st = c.prepareStatement("DELETE FROM " + TABLE + " WHERE name = ?")) {
+                st.setString(1, index.getKey());
+                st.executeUpdate();
+            }
+            return !present;
+        });
     }
 
     private static Map<String, String> recorded(Connection c) throws SQLException {

@@ -174,7 +174,8 @@ public final class Migrator {
             }
             // Whatever is recorded is rebuilt now: this run's drops and those of a run killed before its rebuild.
             long rebuildStart = System.nanoTime();
-            List<String> rebuilt = DeferredIndexes.rebuild(connection, options.maintenanceWorkMem());
+            List<String> rebuilt = DeferredIndexes.rebuild(connection, workerConnections(options.lockTimeout()),
+                    options.maintenanceWorkMem());
             Duration rebuild = rebuilt.isEmpty() ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - rebuildStart);
             return new Outcome(options.phases(), result.get(), Duration.ofNanos(System.nanoTime() - start),
                     deferred, rebuilt, rebuild);
@@ -197,7 +198,7 @@ public final class Migrator {
             MigrationChangelog changelog = new MigrationChangelog(connection);
             refuseWhileLiquibaseRuns(changelog);
             // Indexes a killed --defer-indexes run left dropped come back before anything is undone.
-            DeferredIndexes.rebuild(connection, DeferredIndexes.DEFAULT_MAINTENANCE_WORK_MEM);
+            DeferredIndexes.rebuild(connection, null, DeferredIndexes.DEFAULT_MAINTENANCE_WORK_MEM);
             if (!SchemaState.read(connection).expanded()) {
                 throw new MigrationRefusedException("nothing to roll back: this database was never migrated (jobs has no legacy_task_uuid column)");
             }
