@@ -90,8 +90,8 @@ final class BenchGatewayCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON to FILE")
-    Path json;
+    @Mixin
+    JsonOutput json;
 
     @Option(names = "--attack", description = "instead: script-like traffic (create, get, list, update a task) alone,"
             + " then while slow-loris connections, oversized bodies and pathological queries hit the same gateway;"
@@ -142,11 +142,8 @@ final class BenchGatewayCommand implements Callable<Integer> {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 if (attack) {
                     AttackBenchReport report = underAttack(gateway, http, token, parents, machine, err);
-                    report.printTable(out);
-                    if (json != null) {
-                        Files.writeString(json, new ObjectMapper().writerWithDefaultPrettyPrinter()
-                                .writeValueAsString(report.toJson()));
-                    }
+                    report.printTable(json.textStream(out, err));
+                    json.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.toJson()), out);
                     return ExitCode.OK;
                 }
                 GatewayBenchmark benchmark = new GatewayBenchmark(URI.create("http://127.0.0.1:" + gateway.port() + "/"),
@@ -164,10 +161,8 @@ final class BenchGatewayCommand implements Callable<Integer> {
                 }
                 GatewayBenchReport report = new GatewayBenchReport(machine, concurrency, plain, permissionLinks,
                         withLinks);
-                report.printTable(out);
-                if (json != null) {
-                    Files.writeString(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.toJson()));
-                }
+                report.printTable(json.textStream(out, err));
+                json.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.toJson()), out);
             }
             return ExitCode.OK;
         } finally {

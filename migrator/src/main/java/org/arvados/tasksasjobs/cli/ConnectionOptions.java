@@ -45,6 +45,11 @@ public final class ConnectionOptions {
         return url != null || embedded != null;
     }
 
+    /** Whether --embedded was given. */
+    public boolean embeddedRequested() {
+        return embedded != null;
+    }
+
     /**
      * Validates the settings and returns the target; starts the embedded server when asked for one.
      *

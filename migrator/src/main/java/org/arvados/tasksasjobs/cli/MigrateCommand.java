@@ -45,8 +45,8 @@ final class MigrateCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    @Option(names = "--json", description = "Print a machine-readable summary on standard output.")
-    boolean json;
+    @Mixin
+    JsonOutput json;
 
     @ArgGroup(exclusive = false, heading = "For a maintenance window:%n")
     DeferredIndexOptions deferred;
@@ -105,7 +105,7 @@ final class MigrateCommand implements Callable<Integer> {
                     : new MigrationPipeline.Verification(new Verifier(c, new SnakeYamlDecoder(),
                             options.settings().inheritPolicy()), baseline, verifying.probes, target.describe());
             try {
-                Migrator migrator = new Migrator(c, target::connectForWorker, migration.listener(spec, json));
+                Migrator migrator = new Migrator(c, target::connectForWorker, migration.listener(spec, json.onStdout()));
                 MigrationPipeline.Result result = new MigrationPipeline(migrator).run(options, verification,
                         new MigrationPipeline.Stages() {
                             @Override
@@ -116,9 +116,12 @@ final class MigrateCommand implements Callable<Integer> {
                             @Override
                             public void migrated(Migrator.Outcome outcome) {
                                 MigrationSummary summary = new MigrationSummary(target.describe(), outcome);
-                                if (json) {
-                                    spec.commandLine().getOut().println(summary.json());
-                                } else {
+                                try {
+                                    json.write(summary.json(), spec.commandLine().getOut());
+                                } catch (java.io.IOException e) {
+                                    throw new java.io.UncheckedIOException(e);
+                                }
+                                if (!json.onStdout()) {
                                     summary.print(spec.commandLine().getOut());
                                 }
                             }
@@ -130,11 +133,11 @@ final class MigrateCommand implements Callable<Integer> {
                     return ExitCode.OK;
                 }
                 VerifyCommand.VerifyOptions reports = new VerifyCommand.VerifyOptions();
-                reports.json = verifying.verifyJson;
+                reports.json.file = verifying.verifyJson;
                 reports.junit = verifying.junit;
                 // With --json the migration summary owns standard output; the human report goes to standard error.
-                PrintWriter human = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
-                return VerifyReports.publish(result.verification().get(), reports, human);
+                PrintWriter human = json.textStream(spec.commandLine().getOut(), spec.commandLine().getErr());
+                return VerifyReports.publish(result.verification().get(), reports, human, spec.commandLine().getErr());
             } finally {
                 if (baseline != null && baselineFile == null) {
                     Files.deleteIfExists(baseline);
@@ -198,7 +201,7 @@ final class MigrateCommand implements Callable<Integer> {
         }
 
         BackfillListener listener(CommandSpec spec, boolean quiet) {
-            BackfillListener progress = new ProgressPrinter(spec.commandLine().getErr(), !quiet && System.console() != null);
+            BackfillListener progress = new ProgressPrinter(spec.commandLine().getErr(), !quiet && TasksAsJobs.terminal(spec).stderr());
             return ((TasksAsJobs) spec.root().userObject()).backfillListener(progress);
         }
     }

@@ -31,8 +31,8 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     MigrateCommand.MigrationOptions migration;
 
-    @Option(names = "--json", description = "Print the plan as JSON.")
-    boolean json;
+    @Mixin
+    JsonOutput json;
 
     @Override
     public Integer call() throws Exception {
@@ -45,9 +45,10 @@ final class PlanCommand implements Callable<Integer> {
             MigrationPlan.Report report = new MigrationPlan(c, settings.mapping(), settings).survey();
             List<MigrationChangelog.PlannedChangeSet> changeSets = new MigrationChangelog(c).plan(migration.phases());
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                out.println(json(target.describe(), report, changeSets));
-            } else {
+            if (json.wanted()) {
+                json.write(json(target.describe(), report, changeSets), out);
+            }
+            if (!json.onStdout()) {
                 print(out, target.describe(), report, changeSets);
             }
             out.flush();

@@ -63,8 +63,8 @@ final class SavingsCommand implements Callable<Integer> {
                     + " inherited); after it, the task-like jobs carry the policy it used")
     Path inheritPolicy;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "also write the report as JSON to FILE")
-    Path json;
+    @Mixin
+    JsonOutput json;
 
     @Option(names = "--html", paramLabel = "FILE", description = "also write the report as one self-contained HTML"
             + " file with charts, which opens offline")
@@ -90,7 +90,7 @@ final class SavingsCommand implements Callable<Integer> {
             SavingsReplay replay = new SavingsReplay(impureScripts, start(since), start(until));
             TaskRuns runs = new TaskRuns(c, new SnakeYamlDecoder(), policy);
             boolean taskLike = schema.expanded() && schema.backfilled();
-            Progress progress = new Progress(err, runs.count(taskLike), System.console() != null);
+            Progress progress = new Progress(err, runs.count(taskLike), TasksAsJobs.terminal(spec).stderr());
             if (taskLike && inheritPolicy != null) {
                 throw MigratorException.usage("--inherit-policy is for a database not migrated yet: here the task-like"
                         + " jobs carry the parameters the migration's policy gave them");
@@ -103,10 +103,9 @@ final class SavingsCommand implements Callable<Integer> {
             c.rollback();
             SavingsReport report = replay.finish();
             progress.done(counts);
-            print(out, report);
-            if (json != null) {
-                Files.writeString(json, new ObjectMapper().writerWithDefaultPrettyPrinter()
-                        .writeValueAsString(report.toJson()) + "\n");
+            print(json.textStream(out, err), report);
+            if (json.wanted()) {
+                json.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.toJson()), out);
             }
             if (html != null) {
                 Files.writeString(html, SavingsHtml.of(report, "Replayed from " + target.describe() + " on "

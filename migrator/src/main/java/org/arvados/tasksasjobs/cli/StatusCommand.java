@@ -24,8 +24,8 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--json", description = "Print the status as JSON.")
-    boolean json;
+    @Mixin
+    JsonOutput json;
 
     @Override
     public Integer call() throws Exception {
@@ -33,9 +33,10 @@ final class StatusCommand implements Callable<Integer> {
             MigrationStatus status = MigrationStatus.read(c);
             List<String> deferred = status.arvados() == null ? DeferredIndexes.waiting(c) : List.of();
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                out.println(json(target.describe(), status, deferred));
-            } else {
+            if (json.wanted()) {
+                json.write(json(target.describe(), status, deferred), out);
+            }
+            if (!json.onStdout()) {
                 print(out, target.describe(), status, deferred);
             }
             out.flush();

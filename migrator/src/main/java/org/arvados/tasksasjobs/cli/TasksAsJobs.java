@@ -55,6 +55,12 @@ public final class TasksAsJobs implements Callable<Integer> {
     private boolean verbose;
 
     private final UnaryOperator<BackfillListener> backfillListeners;
+    private Terminal terminal = Terminal.NONE;
+
+    /** The command line as the jar runs it; picocli's generators (man pages, completion) build it this way. */
+    public TasksAsJobs() {
+        this(UnaryOperator.identity());
+    }
 
     /**
      * @param backfillListeners wraps the progress listener of every backfill (migrate, demo): identity in the jar;
@@ -89,7 +95,11 @@ public final class TasksAsJobs implements Callable<Integer> {
 
     private static CommandLine commandLine(PrintStream out, PrintStream err, UnaryOperator<BackfillListener> backfillListeners) {
         ErrorHandler errors = new ErrorHandler();
-        return new CommandLine(new TasksAsJobs(backfillListeners))
+        TasksAsJobs root = new TasksAsJobs(backfillListeners);
+        root.terminal = Terminal.of(out, err, System.getenv());
+        return new CommandLine(root)
+                .setColorScheme(CommandLine.Help.defaultColorScheme(
+                        root.terminal.colourOnStdout() ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF))
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .setExecutionExceptionHandler(errors)
@@ -106,6 +116,16 @@ public final class TasksAsJobs implements Callable<Integer> {
     /** The listener a backfill reports to: {@code progress}, as the constructor's wrapper made it. */
     BackfillListener backfillListener(BackfillListener progress) {
         return backfillListeners.apply(progress);
+    }
+
+    /** Which of this run's streams are terminals (progress bars and colour only there). */
+    public Terminal terminal() {
+        return terminal;
+    }
+
+    /** The terminal state of the command line {@code spec} belongs to. */
+    static Terminal terminal(CommandSpec spec) {
+        return spec.root().userObject() instanceof TasksAsJobs root ? root.terminal : Terminal.NONE;
     }
 
     /** Whether --verbose was given (on this command or any subcommand). */

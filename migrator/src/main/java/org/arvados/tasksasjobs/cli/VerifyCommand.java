@@ -50,8 +50,8 @@ final class VerifyCommand implements Callable<Integer> {
         @Option(names = "--probes", paramLabel = "FILE", description = "Also compare these submissions (JSON lines, see README).")
         Path probes;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "Write the report as JSON to FILE.")
-        Path json;
+        @Mixin
+        JsonOutput json = new JsonOutput();
 
         @Option(names = "--junit", paramLabel = "FILE", description = "Write the report as JUnit XML to FILE (one testcase per check).")
         Path junit;
@@ -76,7 +76,7 @@ final class VerifyCommand implements Callable<Integer> {
                 return ExitCode.OK;
             }
             VerificationReport report = verifier.verify(mode.baseline, verify.probes, target.describe());
-            return VerifyReports.publish(report, verify, out);
+            return VerifyReports.publish(report, verify, out, spec.commandLine().getErr());
         }
     }
 

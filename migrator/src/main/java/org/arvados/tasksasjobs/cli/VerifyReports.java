@@ -13,11 +13,14 @@ final class VerifyReports {
     private VerifyReports() {
     }
 
-    static int publish(VerificationReport report, VerifyCommand.VerifyOptions options, PrintWriter out) throws IOException {
-        HumanReport.write(report, out);
-        out.flush();
-        if (options.json != null) {
-            JsonReport.write(report, options.json);
+    /** With {@code --json} the JSON report takes {@code out} and the human one {@code err}. */
+    static int publish(VerificationReport report, VerifyCommand.VerifyOptions options, PrintWriter out, PrintWriter err)
+            throws IOException {
+        PrintWriter human = options.json.textStream(out, err);
+        HumanReport.write(report, human);
+        human.flush();
+        if (options.json.wanted()) {
+            options.json.write(JsonReport.toJson(report), out);
         }
         if (options.junit != null) {
             JUnitReport.write(report, options.junit);

@@ -19,7 +19,7 @@ class BenchCommandTest {
     void measuresEveryVariantOnTheSameData(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
 
-        Cli.Run bench = run("bench", "--tasks", "400", "--tasks-per-job", "8", "--json", json.toString());
+        Cli.Run bench = run("bench", "--tasks", "400", "--tasks-per-job", "8", "--json-file", json.toString());
 
         assertEquals(ExitCode.OK, bench.exitCode(), bench.err());
         JsonNode report = new ObjectMapper().readTree(json.toFile());

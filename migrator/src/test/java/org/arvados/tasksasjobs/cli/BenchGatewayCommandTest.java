@@ -24,7 +24,7 @@ class BenchGatewayCommandTest {
         Path json = dir.resolve("gateway.json");
 
         Cli.Run bench = run("bench-gateway", "--seed-jobs", "10", "--requests", "12", "--warmup", "0",
-                "--concurrency", "2", "--threads", "2", "--permission-links", "200", "--json", json.toString());
+                "--concurrency", "2", "--threads", "2", "--permission-links", "200", "--json-file", json.toString());
 
         assertEquals(ExitCode.OK, bench.exitCode(), bench.err());
         JsonNode report = new ObjectMapper().readTree(json.toFile());
@@ -76,7 +76,7 @@ class BenchGatewayCommandTest {
         Path json = dir.resolve("attack.json");
 
         Cli.Run bench = run("bench-gateway", "--attack", "--seed-jobs", "50", "--requests", "2000", "--warmup", "400",
-                "--json", json.toString());
+                "--json-file", json.toString());
 
         assertEquals(ExitCode.OK, bench.exitCode(), bench.err());
         JsonNode report = new ObjectMapper().readTree(json.toFile());

@@ -47,7 +47,7 @@ class PasswordsNeverShownTest {
         runs.add(expect(ExitCode.OK, run("migrate", "--url", url, "--json")));
         runs.add(expect(ExitCode.OK, run("status", "--url", url)));
         runs.add(expect(ExitCode.OK, run("status", "--url", url, "--json")));
-        runs.add(expect(ExitCode.OK, run("verify", "--url", url, "--baseline", baseline.toString(), "--json", json.toString(),
+        runs.add(expect(ExitCode.OK, run("verify", "--url", url, "--baseline", baseline.toString(), "--json-file", json.toString(),
                 "--junit", junit.toString())));
         runs.add(expect(ExitCode.OK, run("rollback", "--url", url)));
         // Failures: every message path of the error handler that names the target.

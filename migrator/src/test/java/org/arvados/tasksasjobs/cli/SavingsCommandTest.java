@@ -118,7 +118,7 @@ class SavingsCommandTest {
         args[0] = "savings";
         args[1] = "--url";
         args[2] = db.jdbcUrl();
-        args[3] = "--json";
+        args[3] = "--json-file";
         args[4] = json.toString();
         System.arraycopy(options, 0, args, 5, options.length);
         Cli.Run savings = run(args);
