@@ -21,6 +21,7 @@ public final class ConnectionOptions {
 
     private static final Pattern PASSWORD = Pattern.compile("(?i)((?:ssl)?password=)[^&]*");
     /** {@code //user:password@host}: pgjdbc does not read it (it would take it for a host name), so it is refused. */
+    private static final Pattern SERVICE = Pattern.compile("[?&]service=([^&]*)");
     private static final Pattern USER_INFO = Pattern.compile("//([^/?#@]*)@");
 
     @Option(names = "--url", paramLabel = "JDBC_URL",
@@ -36,9 +37,11 @@ public final class ConnectionOptions {
                     + " (reused when DIR already holds one), else in a temporary directory removed at exit")
     private String embedded;
 
+    private static final int DEFAULT_CONNECT_TIMEOUT = 10;
+
     @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "10",
-            description = "give up connecting after this long (default: ${DEFAULT-VALUE})")
-    private int connectTimeout = 10;
+            description = "give up connecting after this long (default: ${DEFAULT-VALUE}, or PGCONNECT_TIMEOUT)")
+    private int connectTimeout = DEFAULT_CONNECT_TIMEOUT;
 
     /** Whether --url or --embedded was given: commands whose default is their own embedded server ask this. */
     public boolean given() {
@@ -79,28 +82,54 @@ public final class ConnectionOptions {
                     + " pass --user, and the password in PGPASSWORD or ~/.pgpass");
         }
         Properties properties = new Properties();
-        // Parameters in the URL win over these (pgjdbc's rule): a URL that names its user keeps it.
+        // Parameters in the URL (and a pg_service.conf service it names) win over these (pgjdbc's rule).
         String name = firstNonBlank(user, env.get("PGUSER"), osUser);
-        if (name != null) {
-            properties.setProperty(PGProperty.USER.getName(), name);
+        Properties fromUrl = Driver.parseURL(jdbcUrl, new Properties());
+        java.util.regex.Matcher service = SERVICE.matcher(jdbcUrl);
+        if (fromUrl == null && service.find()) {
+            throw MigratorException.usage("no service '" + java.net.URLDecoder.decode(service.group(1), StandardCharsets.UTF_8)
+                    + "' in PGSERVICEFILE, ~/.pg_service.conf or PGSYSCONFDIR/pg_service.conf");
+        }
+        if (fromUrl == null) {
+            throw MigratorException.usage("--url must be a jdbc:postgresql://host[:port]/database URL, not '" + redacted + "'");
+        }
+        boolean serviceNamesUser = fromUrl.getProperty(PGProperty.USER.getName()) != null;
+        if (user != null || (name != null && !serviceNamesUser)) {
+            properties.setProperty(PGProperty.USER.getName(), user != null ? user : name);
         }
         String password = env.get("PGPASSWORD");
         if (password != null && !password.isEmpty()) {
             properties.setProperty(PGProperty.PASSWORD.getName(), password);
         }
-        properties.setProperty(PGProperty.APPLICATION_NAME.getName(), applicationName);
-        properties.setProperty(PGProperty.CONNECT_TIMEOUT.getName(), Integer.toString(connectTimeout));
+        properties.setProperty(PGProperty.APPLICATION_NAME.getName(), firstNonBlank(env.get("PGAPPNAME"), applicationName));
+        int timeout = connectTimeout(env);
+        properties.setProperty(PGProperty.CONNECT_TIMEOUT.getName(), Integer.toString(timeout));
         // The connect timeout covers the TCP connect only; this covers a server that accepts and then says nothing.
-        properties.setProperty(PGProperty.LOGIN_TIMEOUT.getName(), Integer.toString(connectTimeout));
+        properties.setProperty(PGProperty.LOGIN_TIMEOUT.getName(), Integer.toString(timeout));
+        LibpqEnvironment.apply(env, properties);
         Properties parsed = Driver.parseURL(jdbcUrl, properties);
-        if (parsed == null) {
-            throw MigratorException.usage("--url must be a jdbc:postgresql://host[:port]/database URL, not '" + redacted + "'");
+        String socketDirectory = LibpqEnvironment.socketDirectory(jdbcUrl, env, url == null);
+        if (socketDirectory != null) {
+            LibpqEnvironment.useSocket(properties, socketDirectory, PGProperty.PG_PORT.getOrDefault(parsed));
         }
-        String host = PGProperty.PG_HOST.getOrDefault(parsed);
+        String host = socketDirectory != null ? socketDirectory : PGProperty.PG_HOST.getOrDefault(parsed);
         String port = PGProperty.PG_PORT.getOrDefault(parsed);
         String database = PGProperty.PG_DBNAME.getOrDefault(parsed);
         String effectiveUser = PGProperty.USER.getOrDefault(parsed);
-        return new DatabaseTarget(jdbcUrl, properties, host + ":" + port + "/" + database, redacted, effectiveUser, database, null);
+        return new DatabaseTarget(jdbcUrl, properties, host + ":" + port + "/" + database, redacted, effectiveUser, database, null,
+                PasswordPrompt.ofConsole());
+    }
+
+    /** --connect-timeout, or PGCONNECT_TIMEOUT when --connect-timeout was left at its default. */
+    private int connectTimeout(Map<String, String> env) {
+        String fromEnv = env.get("PGCONNECT_TIMEOUT");
+        if (connectTimeout != DEFAULT_CONNECT_TIMEOUT || fromEnv == null || fromEnv.isBlank()) {
+            return connectTimeout;
+        }
+        if (!fromEnv.strip().matches("[0-9]{1,4}") || Integer.parseInt(fromEnv.strip()) > 3600) {
+            throw MigratorException.usage("PGCONNECT_TIMEOUT must be a number of seconds up to 3600, not '" + fromEnv + "'");
+        }
+        return Integer.parseInt(fromEnv.strip());
     }
 
     /** The URL this command connects to, password replaced by {@code ***}; "embedded" for --embedded. */
@@ -136,10 +165,14 @@ public final class ConnectionOptions {
 
     /** libpq's defaults: PGHOST or localhost, PGPORT or 5432, PGDATABASE or the user's name. */
     private String urlFromEnvironment(Map<String, String> env, String osUser) {
+        String service = env.get("PGSERVICE");
+        if (service != null && !service.isBlank()) {
+            // pgjdbc reads the service from PGSERVICEFILE, ~/.pg_service.conf or PGSYSCONFDIR/pg_service.conf, as libpq does.
+            return "jdbc:postgresql://?service=" + URLEncoder.encode(service.strip(), StandardCharsets.UTF_8);
+        }
         String host = firstNonBlank(env.get("PGHOST"), "localhost");
         if (host.startsWith("/")) {
-            throw MigratorException.usage("PGHOST=" + host + " is a Unix socket directory; this tool connects over TCP:"
-                    + " set PGHOST=localhost or pass --url");
+            host = "localhost"; // a Unix socket directory: the socket factory connects there (LibpqEnvironment)
         }
         if (host.contains(",")) {
             throw MigratorException.usage("PGHOST lists several hosts; pass --url jdbc:postgresql://host1:port1,host2:port2/database");

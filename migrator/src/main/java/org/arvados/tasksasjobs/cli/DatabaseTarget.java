@@ -16,7 +16,9 @@ public final class DatabaseTarget implements AutoCloseable {
     private static final Driver DRIVER = new Driver();
 
     private final String url;
-    private final Properties properties;
+    private final PasswordPrompt prompt;
+    // Replaced once when a password is typed at the prompt; workers connecting later use it too.
+    private volatile Properties properties;
     private final String description;
     private final String redactedUrl;
     private final String user;
@@ -25,7 +27,14 @@ public final class DatabaseTarget implements AutoCloseable {
 
     DatabaseTarget(String url, Properties properties, String description, String redactedUrl, String user, String database,
                    EmbeddedDatabase embedded) {
+        this(url, properties, description, redactedUrl, user, database, embedded, null);
+    }
+
+    /** @param prompt asks for a password the server demands and none was given; null: fail instead */
+    DatabaseTarget(String url, Properties properties, String description, String redactedUrl, String user, String database,
+                   EmbeddedDatabase embedded, PasswordPrompt prompt) {
         this.url = url;
+        this.prompt = prompt;
         this.properties = copy(properties);
         this.description = description;
         this.redactedUrl = redactedUrl;
@@ -53,7 +62,15 @@ public final class DatabaseTarget implements AutoCloseable {
      */
     public Connection connect() {
         try {
-            Connection c = DRIVER.connect(url, copy(properties));
+            Connection c;
+            try {
+                c = DRIVER.connect(url, copy(properties));
+            } catch (SQLException e) {
+                if (!ErrorHandler.isMissingPassword(e) || !askForPassword()) {
+                    throw e;
+                }
+                c = DRIVER.connect(url, copy(properties));
+            }
             if (c == null) {
                 throw MigratorException.usage("not a PostgreSQL JDBC URL: " + redactedUrl);
             }
@@ -62,6 +79,22 @@ public final class DatabaseTarget implements AutoCloseable {
         } catch (SQLException e) {
             throw MigratorException.failure(ErrorHandler.explain(e, description, user, database), e);
         }
+    }
+
+    /** Asks once for the password, at the terminal; false when there is no terminal or nothing was typed. */
+    private synchronized boolean askForPassword() {
+        if (prompt == null || properties.getProperty(PGProperty.PASSWORD.getName()) != null) {
+            return false;
+        }
+        char[] typed = prompt.ask(user, description);
+        if (typed == null || typed.length == 0) {
+            return false;
+        }
+        Properties withPassword = copy(properties);
+        withPassword.setProperty(PGProperty.PASSWORD.getName(), new String(typed));
+        java.util.Arrays.fill(typed, '\0');
+        properties = withPassword;
+        return true;
     }
 
     /**

@@ -153,6 +153,10 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
     public static String explain(SQLException e, String server, String user, String database) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String message = serverMessage(e);
+        if (isMissingPassword(e)) {
+            return "the server at " + where(e, server) + " asks user " + named(user, USER, e) + " for a password and none was"
+                    + " given: set PGPASSWORD or add it to ~/.pgpass (PGPASSFILE), or run on a terminal to be asked for it";
+        }
         if (state.startsWith("08") || cause(e, ConnectException.class) != null || cause(e, UnknownHostException.class) != null
                 || cause(e, SocketTimeoutException.class) != null) {
             return "cannot connect to " + where(e, server) + ": " + connectReason(e)
@@ -181,6 +185,11 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
             default:
                 return message + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")");
         }
+    }
+
+    /** pgjdbc's refusal when the server asks for a password (SCRAM, md5, password) and the client has none. */
+    static boolean isMissingPassword(SQLException e) {
+        return "08004".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("no password was provided");
     }
 
     private static String where(SQLException e, String server) {

@@ -34,14 +34,38 @@ final class LibpqUri {
         if (userInfo != null && userInfo.contains(":")) {
             throw MigratorException.usage("--url must not carry a password: pass it in PGPASSWORD or ~/.pgpass");
         }
-        String host = m.group(2).isEmpty() ? "localhost" : m.group(2);
+        String query = m.group(4) == null ? "" : m.group(4).substring(1);
+        // A Unix-socket directory: percent-encoded in the host part (postgresql://%2Fvar%2Frun%2Fpostgresql/db), or
+        // host=/dir among the parameters (postgresql:///db?host=/var/run/postgresql), as libpq takes either.
+        String hostPart = URLDecoder.decode(m.group(2), StandardCharsets.UTF_8);
+        String socketDirectory = null;
+        String port = "5432";
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("host=/")) {
+                socketDirectory = URLDecoder.decode(pair.substring("host=".length()), StandardCharsets.UTF_8);
+            } else if (pair.startsWith("port=")) {
+                port = pair.substring("port=".length());
+            }
+        }
+        if (hostPart.startsWith("/")) {
+            int colon = hostPart.lastIndexOf(':');
+            socketDirectory = colon > 0 ? hostPart.substring(0, colon) : hostPart;
+            port = colon > 0 ? hostPart.substring(colon + 1) : port;
+        }
+        String host = socketDirectory != null ? "localhost:" + port : m.group(2).isEmpty() ? "localhost" : m.group(2);
         StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(host)
                 .append(m.group(3) == null ? "/" : m.group(3));
-        String query = m.group(4) == null ? "" : m.group(4).substring(1);
         StringBuilder parameters = new StringBuilder();
         for (String pair : query.split("&")) {
             if (!pair.isEmpty()) {
                 append(parameters, renamed(pair));
+            }
+        }
+        if (socketDirectory != null) {
+            append(parameters, "socketFactory=" + LibpqEnvironment.SOCKET_FACTORY);
+            append(parameters, "socketFactoryArg=" + LibpqEnvironment.socketFile(socketDirectory, port));
+            if (!query.contains("sslmode=")) {
+                append(parameters, "sslmode=disable");
             }
         }
         if (userInfo != null && !userInfo.isEmpty()) {

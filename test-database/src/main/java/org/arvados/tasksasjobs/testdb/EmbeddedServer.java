@@ -39,6 +39,8 @@ final class EmbeddedServer extends PostgresServer {
                     .setServerConfig("synchronous_commit", "off")
                     .setServerConfig("full_page_writes", "off")
                     .setServerConfig("max_connections", "100")
+                    // A socket directory of its own, short enough for a socket path: tests connect through it too.
+                    .setServerConfig("unix_socket_directories", java.nio.file.Files.createTempDirectory("taj-pg").toString())
                     .start());
         } catch (IOException e) {
             throw new IllegalStateException("cannot start embedded PostgreSQL: " + e.getMessage(), e);
