@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
@@ -107,7 +108,14 @@ class ReportsTest {
         assertEquals("2", suite.getAttribute("failures"));
         assertEquals("0", suite.getAttribute("errors"));
         assertEquals("3.456", suite.getAttribute("time"));
-        assertEquals("2024-05-01T12:00", suite.getAttribute("timestamp").substring(0, 16));
+        assertEquals("", suite.getAttribute("timestamp"), "the schema allows no timestamp attribute: it is a property");
+        NodeList properties = suite.getElementsByTagName("property");
+        Map<String, String> byName = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < properties.getLength(); i++) {
+            Element p = (Element) properties.item(i);
+            byName.putIfAbsent(p.getAttribute("name"), p.getAttribute("value"));
+        }
+        assertEquals("2024-05-01T12:00", byName.get("timestamp").substring(0, 16));
         NodeList cases = suite.getElementsByTagName("testcase");
         assertEquals(List.of("round-trip", "contract", "quarantine"),
                 IntStream.range(0, cases.getLength()).mapToObj(i -> ((Element) cases.item(i)).getAttribute("name")).toList());
@@ -128,6 +136,25 @@ class ReportsTest {
         assertEquals("... and 3 more", body.get(20));
         assertEquals("1 difference: task zzzzz-ot0gb-y (job_tasks id 7) is neither carried nor quarantined",
                 ((Element) ((Element) cases.item(2)).getElementsByTagName("failure").item(0)).getAttribute("message"));
+    }
+
+    @Test
+    void junitReportValidatesAgainstSurefiresReportSchema(@TempDir Path dir) throws Exception {
+        javax.xml.validation.Schema schema = javax.xml.validation.SchemaFactory
+                .newInstance(javax.xml.XMLConstants.W3C_XML_SCHEMA_NS_URI)
+                .newSchema(ReportsTest.class.getResource("/junit/surefire-report-rules.xsd"));
+        VerificationReport passed = new VerificationReport("t", Instant.EPOCH, Duration.ofSeconds(4321),
+                List.of(FAILED.checks().get(0)), List.of());
+        for (VerificationReport report : List.of(FAILED, passed)) {
+            Path file = dir.resolve("TEST-" + report.passed() + ".xml");
+            JUnitReport.write(report, file);
+            schema.newValidator().validate(new javax.xml.transform.stream.StreamSource(file.toFile()));
+        }
+        // The schema refuses what the report used to write: a timestamp attribute, and output after the testcases.
+        Path old = Files.writeString(dir.resolve("old.xml"), "<testsuite name=\"x\" tests=\"0\" failures=\"0\" errors=\"0\""
+                + " skipped=\"0\" timestamp=\"2024-05-01T12:00:00\"><system-out>n</system-out></testsuite>");
+        org.junit.jupiter.api.Assertions.assertThrows(org.xml.sax.SAXException.class,
+                () -> schema.newValidator().validate(new javax.xml.transform.stream.StreamSource(old.toFile())));
     }
 
     @Test
