@@ -138,8 +138,8 @@ public final class ServerBench {
         this.progress = Objects.requireNonNull(progress, "progress");
     }
 
-    /** Seeds the job-order template and derives the task-level one from it. */
-    public SeedSummary seed(SeedSpec spec) throws Exception {
+    /** Seeds the job-order template and, when {@code plan} runs that order, derives the task-level one from it. */
+    public SeedSummary seed(SeedSpec spec, Plan plan) throws Exception {
         String jobOrder = template(Order.JOB);
         recreate(jobOrder, null);
         say("seeding %,d jobs x %d tasks into %s...", spec.jobs(), spec.tasksPerJob(), jobOrder);
@@ -148,6 +148,9 @@ public final class ServerBench {
             BaselineSchema.apply(c);
             seeded = new SeedGenerator(spec).writeTo(c);
             vacuum(c);
+        }
+        if (!plan.orders().contains(Order.LEVEL)) {
+            return seeded;
         }
         String levels = template(Order.LEVEL);
         recreate(levels, jobOrder);
@@ -163,14 +166,14 @@ public final class ServerBench {
     public Outcome run(Plan plan, long tasks) throws Exception {
         Map<String, String> settings = settings();
         List<Run> runs = new ArrayList<>();
-        double before = yardstick();
+        double before = yardstick(plan);
         for (Order order : Order.values()) {
             if (!plan.orders().contains(order)) {
                 continue;
             }
             runs.addAll(migrateVariants(order, plan));
         }
-        double after = yardstick();
+        double after = yardstick(plan);
         return new Outcome(tasks, new Yardstick(before, after), runs, settings);
     }
 
@@ -236,10 +239,10 @@ public final class ServerBench {
     }
 
     /** The yardstick on a fresh, expanded copy of the job-order seed; returns its statement's wall time. */
-    private double yardstick() throws Exception {
+    private double yardstick(Plan plan) throws Exception {
         String db = PREFIX + "run";
         recreate(db, template(Order.JOB));
-        cli.run("256m", server.childEnvironment(), "migrate", "--url", server.jdbcUrl(db), "--phases", "expand")
+        cli.run(plan.maxHeap(), server.childEnvironment(), "migrate", "--url", server.jdbcUrl(db), "--phases", "expand")
                 .requireSuccess("migrate --phases expand (before the yardstick)");
         say("yardstick: one INSERT ... SELECT...");
         double seconds;

@@ -153,7 +153,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             ServerBench bench = new ServerBench(benchServer,
                     CommandLineProcess.likeThisJvm(TasksAsJobs.class.getName()), err);
-            SeedSummary seeded = bench.seed(seed);
+            SeedSummary seeded = bench.seed(seed, plan);
             ServerBench.Outcome outcome;
             try {
                 outcome = bench.run(plan, seeded.tasks());

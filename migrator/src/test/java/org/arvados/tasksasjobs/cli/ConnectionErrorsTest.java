@@ -182,9 +182,12 @@ class ConnectionErrorsTest {
         DatabaseTarget defaults = options.open("test", Map.of(), "dba");
         assertEquals("localhost:5432/dba", defaults.describe(), "PGDATABASE defaults to the user, the user to the OS user");
 
-        MigratorException socket = assertThrows(MigratorException.class,
-                () -> options.open("test", Map.of("PGHOST", "/var/run/postgresql"), "dba"));
-        assertEquals(ExitCode.USAGE, socket.exitCode());
+        DatabaseTarget socket = options.open("test", Map.of("PGHOST", "/var/run/postgresql"), "dba");
+        assertEquals("/var/run/postgresql:5432/dba", socket.describe(), "a socket directory, as libpq takes it");
+        assertEquals("/var/run/postgresql/.s.PGSQL.5432", socket.connectionProperties().getProperty("socketFactoryArg"));
+        DatabaseTarget ssl = options.open("test", Map.of("PGSSLMODE", "verify-full", "PGSSLROOTCERT", "/etc/ssl/root.crt"), "dba");
+        assertEquals("verify-full", ssl.connectionProperties().getProperty("sslmode"));
+        assertEquals("/etc/ssl/root.crt", ssl.connectionProperties().getProperty("sslrootcert"));
         MigratorException port = assertThrows(MigratorException.class, () -> options.open("test", Map.of("PGPORT", "x"), "dba"));
         assertEquals("PGPORT must be a port number, not 'x'", port.getMessage());
     }

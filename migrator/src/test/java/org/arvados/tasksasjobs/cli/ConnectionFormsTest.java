@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.arvados.tasksasjobs.changelog.BaselineSchema;
 import org.arvados.tasksasjobs.testdb.FreshDatabaseExtension;
 import org.arvados.tasksasjobs.testdb.TestDatabase;
@@ -96,8 +94,9 @@ class ConnectionFormsTest {
                 without.out());
         assertFalse(without.out().contains("SCRAM"), "no driver jargon: " + without.out());
 
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "script(1) is not installed: no pseudo-terminal");
-        Cli.Run prompted = onTerminal(Map.of("PGPASSFILE", empty.toString()), SECRET + "\n", "status", "--url", url);
+        assumeTrue(OnTerminal.available(), "script(1) is not installed: no pseudo-terminal");
+        Cli.Run prompted = OnTerminal.run(Map.of("PGPASSFILE", empty.toString()), "status --url '" + url + "'",
+                "Password for user " + ROLE, SECRET + "\n");
         assertEquals(ExitCode.OK, prompted.exitCode(), prompted.out());
         assertTrue(prompted.out().contains("Password for user " + ROLE), prompted.out());
         assertFalse(prompted.out().contains(SECRET), "the password is not echoed: " + prompted.out());
@@ -154,39 +153,6 @@ class ConnectionFormsTest {
         try (ChildMigrator child = ChildMigrator.start(env, List.of("-Xmx128m"), args)) {
             return child.finish();
         }
-    }
-
-    /** The command line on a pseudo-terminal (script -q -e -c), {@code input} typed at it. */
-    private static Cli.Run onTerminal(Map<String, String> env, String input, String... args) throws Exception {
-        StringBuilder command = new StringBuilder();
-        command.append(Path.of(System.getProperty("java.home"), "bin", "java")).append(" -Xmx128m -cp '")
-                .append(System.getProperty("java.class.path")).append("' ").append(FaultyTasksAsJobs.class.getName());
-        for (String a : args) {
-            command.append(" '").append(a).append('\'');
-        }
-        ProcessBuilder builder = new ProcessBuilder("script", "-q", "-e", "-c", command.toString(), "/dev/null")
-                .redirectErrorStream(true);
-        builder.environment().putAll(env);
-        Process p = builder.start();
-        // Typed only once the prompt is up, as a person would: the terminal echoes whatever arrives before the prompt
-        // turns echo off. script(1) passes its input to the terminal.
-        java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
-        java.io.InputStream in = p.getInputStream();
-        for (int b = in.read(); b >= 0; b = in.read()) {
-            seen.write(b);
-            if (seen.toString(StandardCharsets.UTF_8).contains(": ") && seen.toString(StandardCharsets.UTF_8).contains("Password for")) {
-                break;
-            }
-        }
-        p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().flush();
-        seen.write(in.readAllBytes());
-        String output = seen.toString(StandardCharsets.UTF_8);
-        if (!p.waitFor(2, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("the command on a terminal did not end: " + output);
-        }
-        return new Cli.Run(p.exitValue(), output, "");
     }
 
     private static void arvadosSchema(TestDatabase db) throws Exception {

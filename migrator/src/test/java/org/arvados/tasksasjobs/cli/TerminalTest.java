@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.arvados.tasksasjobs.testdb.FreshDatabaseExtension;
 import org.arvados.tasksasjobs.testdb.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +27,7 @@ class TerminalTest {
 
     @BeforeAll
     static void needsScript() {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "script(1) is not installed: no pseudo-terminal");
+        assumeTrue(OnTerminal.available(), "script(1) is not installed: no pseudo-terminal");
     }
 
     @Test
@@ -62,21 +60,9 @@ class TerminalTest {
         assertFalse(Files.readString(err).contains("\r"), "no bar in a file: " + Files.readString(err));
     }
 
-    /** Runs the command line (arguments as shell words, redirections allowed) on a pseudo-terminal; its output there. */
     private static String onTerminal(Map<String, String> env, String arguments) throws Exception {
-        String command = Path.of(System.getProperty("java.home"), "bin", "java") + " -Xmx128m -cp '"
-                + System.getProperty("java.class.path") + "' " + FaultyTasksAsJobs.class.getName() + " " + arguments;
-        ProcessBuilder builder = new ProcessBuilder("script", "-q", "-e", "-c", command, "/dev/null").redirectErrorStream(true);
-        builder.environment().remove("NO_COLOR");
-        builder.environment().put("TERM", "xterm");
-        builder.environment().putAll(env);
-        Process p = builder.start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(2, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("did not end: " + output);
-        }
-        assertEquals(0, p.exitValue(), output);
-        return output;
+        Cli.Run run = OnTerminal.run(env, arguments);
+        assertEquals(0, run.exitCode(), run.out());
+        return run.out();
     }
 }
