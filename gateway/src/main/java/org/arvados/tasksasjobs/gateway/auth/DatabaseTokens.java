@@ -28,19 +28,36 @@ final class DatabaseTokens implements TokenSource {
     /** A v2 token names its row too: both must match. */
     private static final String LOOKUP_V2 = LOOKUP + "AND a.uuid = ?\n";
 
+    /** api_client_authorizations.uuid came with v2 tokens; a database from before them has no such column. */
+    private static final String HAS_UUID = """
+            SELECT EXISTS (SELECT 1 FROM information_schema.columns
+                           WHERE table_schema = ANY (current_schemas(false))
+                             AND table_name = 'api_client_authorizations' AND column_name = 'uuid')
+            """;
+
     private final DataSource dataSource;
     private final TokenScopes scopes;
     private final Clock clock;
+    private final boolean v2Tokens;
 
-    DatabaseTokens(DataSource dataSource, YamlDecoder yaml, Clock clock) {
+    /** @throws SQLException when the database cannot say which columns its token table has */
+    DatabaseTokens(DataSource dataSource, YamlDecoder yaml, Clock clock) throws SQLException {
         this.dataSource = dataSource;
         this.scopes = new TokenScopes(yaml);
         this.clock = clock;
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(HAS_UUID);
+             ResultSet rs = st.executeQuery()) {
+            rs.next();
+            this.v2Tokens = rs.getBoolean(1);
+        }
     }
 
     @Override
     public Optional<TokenOwner> find(String token) throws SQLException {
         PresentedToken presented = PresentedToken.parse(token);
+        if (presented.uuid() != null && !v2Tokens) {
+            return Optional.empty(); // no row can carry that uuid: unknown, as the API server of that time said (401)
+        }
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement(presented.uuid() == null ? LOOKUP : LOOKUP_V2)) {
             st.setString(1, presented.secret());

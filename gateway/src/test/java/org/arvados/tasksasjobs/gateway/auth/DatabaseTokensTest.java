@@ -61,6 +61,19 @@ class DatabaseTokensTest {
     }
 
     @Test
+    void aV2TokenIsUnknownWhereTheTableIsOlderThanV2Tokens(TestDatabase db) throws Exception {
+        DataSource ds = dataSource(db);
+        String v2 = "v2/" + org.arvados.tasksasjobs.gateway.ArvadosUsers.ALICE_TOKEN_UUID + "/" + ALICE_TOKEN;
+        assertEquals(ALICE, new DatabaseTokens(ds, YAML, Clock.systemUTC()).find(v2).orElseThrow().userUuid());
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE api_client_authorizations DROP COLUMN uuid"); // as before Arvados had v2 tokens
+        }
+        TokenSource old = new DatabaseTokens(ds, YAML, Clock.systemUTC());
+        assertEquals(Optional.empty(), old.find(v2), "no row can match: unknown (401), not a database error (500)");
+        assertEquals(ALICE, old.find(ALICE_TOKEN).orElseThrow().userUuid(), "the plain token still works");
+    }
+
+    @Test
     void expiryIsReadAsUtcWhateverTheSessionZone(TestDatabase db) throws Exception {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("ALTER DATABASE \"" + db.name() + "\" SET timezone TO 'Pacific/Kiritimati'");
