@@ -105,6 +105,36 @@ class BackfillTest {
     }
 
     @Test
+    void theCallersSessionSettingsComeBackAfterARunAndAfterAFailedOne(TestDatabase db) throws Exception {
+        try (Connection c = db.connect(); java.sql.Statement st = c.createStatement()) {
+            // The backfill writes with its own settings (WriteSession) on the caller's connection, e.g. stock
+            // Liquibase's; the caller's own must be there again afterwards, whichever way the run ends.
+            st.execute("SET synchronous_commit = local");
+            st.execute("SET work_mem = '7MB'");
+            st.execute("SET gin_pending_list_limit = '5MB'");
+            ArvadosRows rows = new ArvadosRows(c);
+            rows.job(PARENT, "Complete", "{}");
+            rows.task("zzzzz-ot0gb-settings0000001", PARENT, "{}", true, null, null);
+            rows.task("zzzzz-ot0gb-settings0000002", "zzzzz-8i9sb-nosuchjob000009", "{}", true, null, null);
+
+            assertThrows(Exception.class, () -> migrate(c, BackfillSettings.defaults().withStrict(true)));
+            assertEquals("local|7MB|5MB", settings(c), "after a refused run");
+            migrate(c, BackfillSettings.defaults());
+            assertEquals("local|7MB|5MB", settings(c), "after a finished run");
+        }
+    }
+
+    private static String settings(Connection c) throws SQLException {
+        c.setAutoCommit(true);
+        try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(
+                "SELECT current_setting('synchronous_commit') || '|' || current_setting('work_mem') || '|'"
+                        + " || current_setting('gin_pending_list_limit')")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
     void aLateCreatorWhoseUuidCollidesOrThatIsQuarantinedIsPointedAtExactly(TestDatabase db) throws Exception {
         try (Connection c = db.connect()) {
             ArvadosRows rows = new ArvadosRows(c);

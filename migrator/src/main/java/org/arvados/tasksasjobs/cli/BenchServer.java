@@ -47,6 +47,12 @@ final class BenchServer implements ServerBench.Server {
         if (query.equals("?")) {
             query = "";
         }
+        // A Unix socket chosen through PGHOST lives in the properties; the child processes get a URL, so it goes there.
+        Properties own = target.connectionProperties();
+        if (own.getProperty("socketFactoryArg") != null && !query.contains("socketFactory=")) {
+            query += (query.isEmpty() ? "?" : "&") + "socketFactory=" + own.getProperty("socketFactory")
+                    + "&socketFactoryArg=" + own.getProperty("socketFactoryArg");
+        }
         Properties parsed = Driver.parseURL(target.jdbcUrl(), target.connectionProperties());
         Map<String, String> env = new HashMap<>();
         String user = parsed == null ? null : PGProperty.USER.getOrDefault(parsed);

@@ -49,6 +49,16 @@ class ConnectionFormsTest {
                 "PGPASSWORD", db.password()), "status");
         assertEquals(ExitCode.OK, status.exitCode(), status.out());
         assertTrue(status.out().contains("/" + db.name()), status.out());
+        if (Files.isExecutable(Path.of("/usr/bin/psql"))) {
+            // libpq itself reads the same file the same way: the test's file is one a DBA's psql takes.
+            ProcessBuilder psql = new ProcessBuilder("psql", "-XAtc", "SELECT current_database()").redirectErrorStream(true);
+            psql.environment().putAll(Map.of("PGSERVICEFILE", services.toString(), "PGSERVICE", "arvados-test",
+                    "PGPASSWORD", db.password()));
+            Process p = psql.start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            assertEquals(0, p.waitFor(), out);
+            assertEquals(db.name(), out);
+        }
 
         Cli.Run missing = child(Map.of("PGSERVICEFILE", services.toString(), "PGSERVICE", "no-such-service"), "status");
         assertEquals(ExitCode.USAGE, missing.exitCode(), missing.out());
@@ -56,23 +66,21 @@ class ConnectionFormsTest {
     }
 
     @Test
-    void aUnixSocketDirectoryInPghostOrInAUri(TestDatabase db) throws Exception {
+    void aUnixSocketDirectoryInPghostOrInAUri(TestDatabase db, @TempDir Path dir) throws Exception {
         arvadosSchema(db);
         Server s = Server.of(db);
         assumeTrue(s.socketDirectory != null, "the test server listens on no Unix socket");
-        Cli.Run viaEnvironment = child(Map.of("PGHOST", s.socketDirectory, "PGPORT", s.port, "PGDATABASE", db.name(),
+        // The server's socket under the name port 1 would have: through the socket that connects; over TCP, port 1 on
+        // localhost refuses, so a quiet fall-back to TCP fails here.
+        Files.createSymbolicLink(dir.resolve(".s.PGSQL.1"), Path.of(s.socketDirectory, ".s.PGSQL." + s.port));
+        Cli.Run viaEnvironment = child(Map.of("PGHOST", dir.toString(), "PGPORT", "1", "PGDATABASE", db.name(),
                 "PGUSER", db.user(), "PGPASSWORD", db.password()), "status");
         assertEquals(ExitCode.OK, viaEnvironment.exitCode(), viaEnvironment.out());
-        assertTrue(viaEnvironment.out().contains(s.socketDirectory), "names the socket directory: " + viaEnvironment.out());
+        assertTrue(viaEnvironment.out().contains(dir.toString()), "names the socket directory: " + viaEnvironment.out());
 
-        String uri = "postgresql:///" + db.name() + "?host=" + s.socketDirectory + "&port=" + s.port + "&user=" + db.user();
+        String uri = "postgresql:///" + db.name() + "?host=" + dir + "&port=1&user=" + db.user();
         Cli.Run viaUri = child(Map.of("PGPASSWORD", db.password()), "status", "--url", uri);
         assertEquals(ExitCode.OK, viaUri.exitCode(), viaUri.out());
-        try (Connection c = db.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE client_addr IS NULL"
-                     + " AND application_name LIKE 'tasks-as-jobs%'")) {
-            rs.next(); // the children are gone; what matters is that they connected, above
-        }
     }
 
     @Test

@@ -73,6 +73,20 @@ class ServerBenchTest {
     }
 
     @Test
+    void theChildProcessesConnectTheWayTheBenchDoes() {
+        // A socket directory from PGHOST is a connection property of the bench's own target; the children are given a
+        // URL, so it must be in that URL, or they would quietly connect over TCP instead.
+        ConnectionOptions options = picocli.CommandLine.populateCommand(new ConnectionOptions());
+        DatabaseTarget target = options.open("test", java.util.Map.of("PGHOST", "/var/run/postgresql", "PGDATABASE", "postgres",
+                "PGPASSWORD", "not-in-the-url"), "dba");
+        String child = BenchServer.of(target).jdbcUrl("copy");
+        assertTrue(child.startsWith("jdbc:postgresql://localhost:5432/copy?"), child);
+        assertTrue(child.contains("socketFactoryArg=/var/run/postgresql/.s.PGSQL.5432"), child);
+        assertFalse(child.contains("not-in-the-url"), "the password goes in the environment: " + child);
+        assertEquals("not-in-the-url", BenchServer.of(target).childEnvironment().get("PGPASSWORD"));
+    }
+
+    @Test
     void refusesWhatItCannotMeasure(TestDatabase db) {
         Cli.Run variants = run("bench", "--url", db.jdbcUrl(), "--variants", "baseline,migrate");
         assertEquals(ExitCode.USAGE, variants.exitCode());
