@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -94,11 +92,12 @@ public final class Backfill {
         Checkpoints.Run run = started.get();
         int workers = moreConnections == null ? 1 : settings.workers();
         List<Checkpoints.Range> ranges = checkpoints.rangesFor(run, workers);
+        RangeBoard board = new RangeBoard(ranges, checkpoints.nextRangeNo(run.runId()));
         connection.commit();
 
         RunTally tally = new RunTally(listener, run, startNanos);
         listener.started(tally.progress(), resumed);
-        walk(ranges, Math.min(workers, ranges.size()), tally);
+        walk(board, ranges, Math.min(workers, ranges.size()), tally);
 
         new TaskLikeJobWriter(connection).resolveLateCreators();
         session.restore();
@@ -117,27 +116,27 @@ public final class Backfill {
 
     /**
      * Walks every range: one worker on this thread and connection, or {@code workers} threads, the first on this
-     * connection and each other on one of its own, taking ranges from a shared queue. The first failure stops the
-     * others after the batch they are on, and is rethrown once all have stopped.
+     * connection and each other on one of its own, taking ranges from a {@link RangeBoard}; a worker with nothing
+     * left takes half of another's rest. The first failure stops the others after the batch they are on, and is
+     * rethrown once all have stopped.
      */
-    private void walk(List<Checkpoints.Range> ranges, int workers, RunTally tally) throws SQLException {
+    private void walk(RangeBoard board, List<Checkpoints.Range> ranges, int workers, RunTally tally) throws SQLException {
         ExecutorService mappers = Executors.newFixedThreadPool(workers, daemon("tasks-as-jobs-mapper"));
         BatchMapper batchMapper = new BatchMapper(connection, mapping, true);
         try {
             if (workers <= 1) {
                 RangeWalker walker = new RangeWalker(connection, batchMapper, settings, tally, mappers, Backfill::strictRefusal);
                 for (Checkpoints.Range range : ranges) {
-                    walker.walk(range);
+                    walker.walk(range, board);
                 }
                 return;
             }
-            Queue<Checkpoints.Range> queue = new ConcurrentLinkedQueue<>(ranges);
             ExecutorService pool = Executors.newFixedThreadPool(workers, daemon("tasks-as-jobs-worker"));
             try {
                 List<Future<?>> running = new ArrayList<>();
                 for (int w = 0; w < workers; w++) {
                     boolean first = w == 0;
-                    running.add(pool.submit(() -> work(first, queue, mappers, tally)));
+                    running.add(pool.submit(() -> work(first, board, mappers, tally)));
                 }
                 for (Future<?> f : running) {
                     try {
@@ -169,7 +168,7 @@ public final class Backfill {
     }
 
     /** One worker thread: the first on the run's own connection, each other on a connection it opens and closes. */
-    private Void work(boolean first, Queue<Checkpoints.Range> queue, ExecutorService mappers, RunTally tally) throws Exception {
+    private Void work(boolean first, RangeBoard board, ExecutorService mappers, RunTally tally) throws Exception {
         Connection own = null;
         try {
             if (!first) {
@@ -180,11 +179,16 @@ public final class Backfill {
             }
             Connection c = first ? connection : own;
             RangeWalker walker = new RangeWalker(c, new BatchMapper(c, mapping, true), settings, tally, mappers, Backfill::strictRefusal);
-            for (Checkpoints.Range range = queue.poll(); range != null && !tally.stopped(); range = queue.poll()) {
-                walker.walk(range);
+            for (Checkpoints.Range range = board.take(); range != null && !tally.stopped(); range = board.take()) {
+                try {
+                    walker.walk(range, board);
+                } finally {
+                    board.walked();
+                }
             }
         } catch (Exception e) {
             tally.failed(e);
+            board.close();
             throw e;
         } finally {
             if (own != null) {

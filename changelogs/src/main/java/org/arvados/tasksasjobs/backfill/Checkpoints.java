@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * The tasks_as_jobs_checkpoint table (one row per run) and tasks_as_jobs_checkpoint_range (the run's id ranges, one
- * per worker): a range and its run advance in the same transaction as each batch.
+ * per worker at first, one more each time a worker with nothing left takes half of another's rest): a range and its
+ * run advance in the same transaction as each batch.
  */
 final class Checkpoints {
 
@@ -151,6 +152,53 @@ final class Checkpoints {
         }
         open.sort(Comparator.comparingLong(Range::lastTaskId));
         return open;
+    }
+
+    /**
+     * Splits what {@code range} has left after {@code after} (the last id its walker has read) into two halves of about
+     * equal rows: {@code range} keeps the lower one, the upper one becomes a new range numbered {@code rangeNo}. Both
+     * rows change in the caller's transaction, so a run killed at any point finds its ranges contiguous and disjoint.
+     * Empty when fewer than twice {@link #MIN_RANGE_ROWS} rows are left.
+     *
+     * @return the range's new upper bound and the new range
+     */
+    Optional<Split> split(Range range, long after, int rangeNo) throws SQLException {
+        long cut;
+        try (PreparedStatement st = connection.prepareStatement(
+                "SELECT count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY id) FROM job_tasks WHERE id > ? AND id <= ?")) {
+            st.setLong(1, after);
+            st.setLong(2, range.upperBound());
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) < 2 * MIN_RANGE_ROWS) {
+                    return Optional.empty();
+                }
+                cut = rs.getLong(2);
+            }
+        }
+        if (cut <= after || cut >= range.upperBound()) {
+            return Optional.empty();
+        }
+        Range kept = new Range(range.runId(), range.rangeNo(), range.lowerBound(), cut, range.lastTaskId(), false);
+        Range given = new Range(range.runId(), rangeNo, cut, range.upperBound(), cut, false);
+        updateUpperBound(kept);
+        insertRange(given);
+        return Optional.of(new Split(kept, given));
+    }
+
+    /** A range cut in two: {@code kept} by its walker, {@code given} to a waiting worker. */
+    record Split(Range kept, Range given) { }
+
+    /** The first range number {@code runId} has not used. */
+    int nextRangeNo(long runId) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(
+                "SELECT coalesce(max(range_no) + 1, 0) FROM tasks_as_jobs_checkpoint_range WHERE run_id = ?")) {
+            st.setLong(1, runId);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     List<Range> ranges(long runId) throws SQLException {

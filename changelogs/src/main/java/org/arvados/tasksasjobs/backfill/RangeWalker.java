@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -42,8 +43,12 @@ final class RangeWalker {
         this.checkpoints = new Checkpoints(connection);
     }
 
-    /** Walks {@code range} to its end, or until another worker failed (then after the batch in hand). */
-    void walk(Checkpoints.Range range) throws SQLException {
+    /**
+     * Walks {@code taken} to its end, or until another worker failed (then after the batch in hand). Between batches,
+     * when a worker waits on {@code board} for something to walk, hands it the upper half of what is left.
+     */
+    void walk(Checkpoints.Range taken, RangeBoard board) throws SQLException {
+        Checkpoints.Range range = taken;
         BatchSizer sizer = BatchSizer.of(settings);
         long cycleStart = System.nanoTime();
         TaskBatch batch = reader.next(range.lastTaskId(), range.upperBound(), sizer.size());
@@ -73,6 +78,9 @@ final class RangeWalker {
                 if (next.isEmpty() || tally.stopped()) {
                     return;
                 }
+                if (board.splitWanted()) {
+                    range = splitFor(board, range, next.lastId());
+                }
                 BatchPause.take(settings.pause());
                 cycleStart = System.nanoTime();
                 batch = next;
@@ -82,6 +90,24 @@ final class RangeWalker {
                 mapping.cancel(false);
             }
         }
+    }
+
+    /** Splits the rest of {@code range} after {@code after} (read already) for a waiting worker; returns what stays. */
+    private Checkpoints.Range splitFor(RangeBoard board, Checkpoints.Range range, long after) throws SQLException {
+        Optional<Checkpoints.Split> split;
+        try {
+            split = checkpoints.split(range, after, board.newRangeNo());
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            board.splitFailed();
+            throw e;
+        }
+        if (split.isEmpty()) {
+            board.splitFailed();
+            return range;
+        }
+        board.offer(split.get().given());
+        return split.get().kept();
     }
 
     private CompletableFuture<BatchMapper.Mapped> mapAsync(TaskBatch batch, BatchMapper.Lookup lookup, Map<String, String> carriedBefore) {

@@ -286,6 +286,42 @@ class BackfillTest {
         }
     }
 
+    @Test
+    void aRangeSplitsItsRestInTwoHalvesForAWaitingWorker(TestDatabase db) throws Exception {
+        try (Connection c = db.connect()) {
+            ArvadosRows rows = new ArvadosRows(c);
+            rows.job(PARENT, "Complete", "{}");
+            migrate(c, BackfillSettings.defaults()); // expand: the checkpoint tables exist
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < 5000; i++) {
+                ids.add(rows.task(String.format("zzzzz-ot0gb-split%010d", i), PARENT, "{}", true, null, null));
+            }
+            c.setAutoCommit(false);
+            Checkpoints checkpoints = new Checkpoints(c);
+            Checkpoints.Run run = checkpoints.start().orElseThrow();
+            Checkpoints.Range range = checkpoints.rangesFor(run, 1).get(0);
+            long read = ids.get(999); // the walker has read the first 1,000 tasks
+
+            Checkpoints.Split split = checkpoints.split(range, read, checkpoints.nextRangeNo(run.runId())).orElseThrow();
+            c.commit();
+
+            long cut = split.kept().upperBound();
+            assertEquals(cut, split.given().lowerBound());
+            assertEquals(cut, split.given().lastTaskId(), "the new range starts with nothing done");
+            assertEquals(range.upperBound(), split.given().upperBound());
+            long lower = ids.stream().filter(id -> id > read && id <= cut).count();
+            long upper = ids.stream().filter(id -> id > cut).count();
+            assertTrue(Math.abs(lower - upper) <= 1, lower + " and " + upper + " tasks");
+            assertEquals(List.of(range.rangeNo(), split.given().rangeNo()),
+                    checkpoints.ranges(run.runId()).stream().map(Checkpoints.Range::rangeNo).toList(), "stored, in id order");
+            assertEquals(cut, checkpoints.ranges(run.runId()).get(0).upperBound());
+
+            long nearTheEnd = ids.get(ids.size() - 2 * (int) Checkpoints.MIN_RANGE_ROWS + 1);
+            assertTrue(checkpoints.split(split.given(), nearTheEnd, 99).isEmpty(), "too few left to be worth a worker");
+            c.rollback();
+        }
+    }
+
     private static BackfillResult migrate(Connection c, BackfillSettings settings) throws Exception {
         AtomicReference<BackfillResult> result = new AtomicReference<>();
         new MigrationChangelog(c).update(ALL, settings, new BackfillListener() {
