@@ -50,6 +50,9 @@ class DebianPackageIT {
             assertTrue(Files.isRegularFile(root.resolve(file)), file + " is installed");
         }
         assertTrue(Files.isExecutable(root.resolve("usr/bin/tasks-as-jobs")));
+        String launcher = Files.readString(root.resolve("usr/bin/tasks-as-jobs"));
+        assertTrue(launcher.contains("-Xmx256m -XX:") && !launcher.contains("@launcher.jvm.options@"),
+                "the launcher's JVM options are filled in from the root pom: " + launcher);
         String copyright = Files.readString(root.resolve("usr/share/doc/tasks-as-jobs/copyright"));
         assertTrue(copyright.contains("Apache License") && copyright.contains("PostgreSQL JDBC Driver"), "licences listed");
         try (Stream<Path> jars = Files.list(root.resolve("usr/share/tasks-as-jobs/lib"))) {

@@ -1,18 +1,21 @@
 package org.arvados.tasksasjobs.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The command line started as a user starts it: a JVM of its own with this JVM's class path, timed from the
- * moment it is started until it exits. Its heap is read from its own GC log ({@code -Xlog:gc}), so the figure is the
+ * The command line started as a user starts it: a JVM of its own with this JVM's class path and the release
+ * launcher's JVM options ({@link #LAUNCHER_OPTIONS}), timed from the moment it is started until it exits. Its heap is read from its own GC log ({@code -Xlog:gc}), so the figure is the
  * child's, not this process's.
  *
  * @param java      the java launcher
@@ -23,6 +26,22 @@ public record CommandLineProcess(Path java, String classPath, String mainClass) 
 
     /** {@code 23M->4M(256M)} in a G1 or Serial GC log line: heap in use before and after one collection. */
     private static final Pattern COLLECTION = Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\(");
+
+    /** The options bin/tasks-as-jobs gives the JVM besides -Xmx (the root pom's launcher.jvm.options). */
+    public static final List<String> LAUNCHER_OPTIONS = launcherOptions();
+
+    private static List<String> launcherOptions() {
+        Properties p = new Properties();
+        try (InputStream in = CommandLineProcess.class.getResourceAsStream("launcher.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("launcher.properties is missing from the class path (a build without Maven?)");
+            }
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return List.of(p.getProperty("jvm.options").strip().split("\\s+"));
+    }
 
     /** This JVM's launcher and class path. */
     public static CommandLineProcess likeThisJvm(String mainClass) {
@@ -51,8 +70,9 @@ public record CommandLineProcess(Path java, String classPath, String mainClass) 
         Path out = Files.createTempFile("tasks-as-jobs-bench", ".out");
         Path err = Files.createTempFile("tasks-as-jobs-bench", ".err");
         try {
-            List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx" + maxHeap, "-Xlog:gc:file=" + gcLog,
-                    "-cp", classPath, mainClass));
+            List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx" + maxHeap));
+            command.addAll(LAUNCHER_OPTIONS);
+            command.addAll(List.of("-Xlog:gc:file=" + gcLog, "-cp", classPath, mainClass));
             command.addAll(List.of(args));
             ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
             builder.environment().putAll(env);

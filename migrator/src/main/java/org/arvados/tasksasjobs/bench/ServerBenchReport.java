@@ -44,6 +44,7 @@ public final class ServerBenchReport {
             }
         }
         out.println(settings);
+        out.println("command line JVM: " + String.join(" ", CommandLineProcess.LAUNCHER_OPTIONS) + " (the launcher's)");
         out.printf(Locale.ROOT, "yardstick: %.1f s before, %.1f s after the variants; mean %.1f s, spread %.0f%%%n",
                 y.before(), y.after(), y.mean(), 100 * y.spread());
         out.println(String.format(Locale.ROOT, "%-10s %-16s %7s %8s %13s %11s %12s %12s %15s %9s",
@@ -67,6 +68,7 @@ public final class ServerBenchReport {
         root.set("machine", machine.toJson());
         ObjectNode settings = root.putObject("server");
         outcome.settings().forEach(settings::put);
+        root.put("command_line_jvm_options", String.join(" ", CommandLineProcess.LAUNCHER_OPTIONS));
         root.put("tasks", outcome.tasks());
         ServerBench.Yardstick y = outcome.yardstick();
         ObjectNode yardstick = root.putObject("yardstick");
