@@ -58,7 +58,9 @@ final class MigrateCommand implements Callable<Integer> {
     static final class DeferredIndexOptions {
         @Option(names = "--defer-indexes", required = true, description = "Drop the jobs search and trigram indexes"
                 + " before the backfill and rebuild them after it (their definitions wait in tasks_as_jobs_deferred_index, so"
-                + " a killed run loses none: the next migrate or rollback rebuilds them). Queries that need them are slow meanwhile.")
+                + " a killed run loses none: the next migrate or rollback rebuilds them). Queries that need them are slow meanwhile."
+                + " With --workers 2 or more on PostgreSQL before 18, the trigram index stays and the workers keep it up to date:"
+                + " one process would build it, slower than they maintain it.")
         boolean deferIndexes;
 
         @Option(names = "--maintenance-work-mem", paramLabel = "SIZE", defaultValue = "512MB",

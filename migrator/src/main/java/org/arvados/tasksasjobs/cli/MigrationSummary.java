@@ -54,6 +54,10 @@ record MigrationSummary(String target, Migrator.Outcome outcome) {
         if (!outcome.deferredIndexes().isEmpty()) {
             out.println("  indexes dropped for the backfill: " + String.join(", ", outcome.deferredIndexes()));
         }
+        if (!outcome.keptIndexes().isEmpty()) {
+            out.println("  indexes kept and maintained by the workers: " + String.join(", ", outcome.keptIndexes())
+                    + " (before PostgreSQL 18 one process builds a GIN index; several workers keep it up to date sooner)");
+        }
         if (!outcome.rebuiltIndexes().isEmpty()) {
             out.printf("  indexes rebuilt: %s in %s%n", String.join(", ", outcome.rebuiltIndexes()),
                     seconds(outcome.indexRebuild().toMillis()));
@@ -68,6 +72,7 @@ record MigrationSummary(String target, Migrator.Outcome outcome) {
         root.putArray("phases").addAll(outcome.phases().stream().map(p -> JSON.getNodeFactory().textNode(p.context())).toList());
         root.put("elapsed_seconds", outcome.elapsed().toMillis() / 1000.0);
         root.putArray("indexes_deferred").addAll(outcome.deferredIndexes().stream().map(JSON.getNodeFactory()::textNode).toList());
+        root.putArray("indexes_kept").addAll(outcome.keptIndexes().stream().map(JSON.getNodeFactory()::textNode).toList());
         root.putArray("indexes_rebuilt").addAll(outcome.rebuiltIndexes().stream().map(JSON.getNodeFactory()::textNode).toList());
         root.put("index_rebuild_seconds", outcome.indexRebuild().toMillis() / 1000.0);
         BackfillResult b = outcome.backfill();

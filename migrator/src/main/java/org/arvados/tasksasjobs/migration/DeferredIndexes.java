@@ -29,8 +29,36 @@ public final class DeferredIndexes {
     /** Where the dropped indexes' definitions wait. */
     public static final String TABLE = "tasks_as_jobs_deferred_index";
 
-    /** The indexes of jobs (arvados-baseline.xml) that a deferred migrate drops, when they exist. */
-    static final List<String> DEFERRABLE = List.of("jobs_search_index", "jobs_trgm_text_search_idx");
+    /** The trigram index, the one whose deferral depends on the server and the workers ({@link #choose}). */
+    static final String TRIGRAM = "jobs_trgm_text_search_idx";
+
+    /** The indexes of jobs (arvados-baseline.xml) that a deferred migrate may drop, when they exist. */
+    static final List<String> DEFERRABLE = List.of("jobs_search_index", TRIGRAM);
+
+    /** The first PostgreSQL major version that builds a GIN index with parallel workers. */
+    static final int PARALLEL_GIN_BUILD = 18;
+
+    /** Which deferrable indexes a run drops, and which it keeps for its workers to maintain. */
+    public record Choice(List<String> deferred, List<String> kept) {
+        public Choice {
+            deferred = List.copyOf(deferred);
+            kept = List.copyOf(kept);
+        }
+    }
+
+    /**
+     * The deferrable indexes worth dropping for a backfill of {@code workers} workers on a server of major version
+     * {@code serverMajor}. Before PostgreSQL 18 a GIN index is built by one process: measured on PostgreSQL 15 at
+     * 200,000 tasks (docs/benchmarks.md), that build alone took 24-27 s, longer than a two-worker backfill keeping the
+     * trigram index up to date in both of its backends; so with two or more workers it stays. One worker, or a
+     * server that builds GIN in parallel, drops it.
+     */
+    static Choice choose(int serverMajor, int workers) {
+        if (workers >= 2 && serverMajor < PARALLEL_GIN_BUILD) {
+            return new Choice(DEFERRABLE.stream().filter(name -> !name.equals(TRIGRAM)).toList(), List.of(TRIGRAM));
+        }
+        return new Choice(DEFERRABLE, List.of());
+    }
 
     /** maintenance_work_mem for the rebuilds unless told otherwise. */
     public static final String DEFAULT_MAINTENANCE_WORK_MEM = "512MB";
@@ -50,10 +78,10 @@ public final class DeferredIndexes {
     }
 
     /**
-     * Records the definitions of the deferrable indexes that exist and drops them, in one transaction. Returns the
+     * Records the definitions of the indexes {@code names} that exist and drops them, in one transaction. Returns the
      * names dropped (none when they were already dropped by a killed run, whose records are still there).
      */
-    static List<String> defer(Connection c) throws SQLException {
+    static List<String> defer(Connection c, List<String> names) throws SQLException {
         return inTransaction(c, () -> {
             try (Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (name text PRIMARY KEY, definition text NOT NULL,"
@@ -71,7 +99,7 @@ public final class DeferredIndexes {
                     """.formatted(TABLE);
             List<String> dropped = new ArrayList<>();
             try (PreparedStatement st = c.prepareStatement(record)) {
-                st.setArray(1, c.createArrayOf("text", DEFERRABLE.toArray()));
+                st.setArray(1, c.createArrayOf("text", names.toArray()));
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         dropped.add(rs.getString(1));

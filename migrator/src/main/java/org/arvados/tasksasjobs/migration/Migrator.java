@@ -98,7 +98,8 @@ public final class Migrator {
      * @param indexRebuild    how long the rebuilds took (zero when there was none); part of {@code elapsed}
      */
     public record Outcome(List<Phase> phases, BackfillResult backfill, Duration elapsed,
-                          List<String> deferredIndexes, List<String> rebuiltIndexes, Duration indexRebuild) {
+                          List<String> deferredIndexes, List<String> keptIndexes, List<String> rebuiltIndexes,
+                          Duration indexRebuild) {
         /** Every task was carried or quarantined (or the run had no backfill). */
         public boolean complete() {
             return backfill == null || backfill.totals().complete();
@@ -106,6 +107,7 @@ public final class Migrator {
 
         public Outcome {
             deferredIndexes = List.copyOf(deferredIndexes);
+            keptIndexes = List.copyOf(keptIndexes);
             rebuiltIndexes = List.copyOf(rebuiltIndexes);
         }
     }
@@ -155,9 +157,13 @@ public final class Migrator {
             MigrationChangelog changelog = new MigrationChangelog(connection);
             refuseWhileLiquibaseRuns(changelog);
             List<String> deferred = List.of();
+            List<String> kept = List.of();
             try {
                 if (options.deferIndexes() && options.phases().contains(Phase.BACKFILL)) {
-                    deferred = DeferredIndexes.defer(connection);
+                    DeferredIndexes.Choice choice = DeferredIndexes.choose(connection.getMetaData().getDatabaseMajorVersion(),
+                            options.settings().workers());
+                    deferred = DeferredIndexes.defer(connection, choice.deferred());
+                    kept = choice.kept();
                 }
                 changelog.update(options.phases(), options.settings(), capturing, workerConnections(options.lockTimeout()));
             } catch (LiquibaseException | SQLException | RuntimeException e) {
@@ -178,7 +184,7 @@ public final class Migrator {
                     options.maintenanceWorkMem());
             Duration rebuild = rebuilt.isEmpty() ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - rebuildStart);
             return new Outcome(options.phases(), result.get(), Duration.ofNanos(System.nanoTime() - start),
-                    deferred, rebuilt, rebuild);
+                    deferred, kept, rebuilt, rebuild);
         }
     }
 

@@ -54,6 +54,33 @@ class DeferredIndexesTest {
     }
 
     @Test
+    void withTwoWorkersBeforePostgres18TheTrigramIndexStaysAndIsMaintained(TestDatabase db) throws Exception {
+        assertEquals(ExitCode.OK, run("seed", "--url", db.jdbcUrl(), "--jobs", "80", "--tasks-per-job", "10", "--dirty").exitCode());
+        List<String> before = definitions(db);
+        int major;
+        try (Connection c = db.connect()) {
+            major = c.getMetaData().getDatabaseMajorVersion();
+        }
+        String trigramOid = Sql.column(db, "SELECT 'jobs_trgm_text_search_idx'::regclass::oid::text").get(0);
+
+        Cli.Run migrate = run("migrate", "--url", db.jdbcUrl(), "--defer-indexes", "--workers", "2", "--batch-size", "200", "--json");
+
+        assertEquals(ExitCode.OK, migrate.exitCode(), migrate.err());
+        JsonNode summary = new ObjectMapper().readTree(migrate.out());
+        if (major < 18) {
+            assertEquals(List.of("jobs_search_index"), texts(summary.get("indexes_deferred")));
+            assertEquals(List.of("jobs_trgm_text_search_idx"), texts(summary.get("indexes_kept")));
+            assertEquals(List.of("jobs_search_index"), texts(summary.get("indexes_rebuilt")));
+            assertEquals(trigramOid, Sql.column(db, "SELECT 'jobs_trgm_text_search_idx'::regclass::oid::text").get(0),
+                    "the same index, never dropped");
+        } else {
+            assertEquals(DEFERRED, texts(summary.get("indexes_deferred")));
+        }
+        assertEquals(before, definitions(db));
+        assertTrue(summary.get("complete").asBoolean(), "every task carried or quarantined");
+    }
+
+    @Test
     void plainMigrateTellsTheRebuildTimeAsZeroAndTouchesNoIndex(TestDatabase db) throws Exception {
         assertEquals(ExitCode.OK, run("seed", "--url", db.jdbcUrl(), "--jobs", "10", "--tasks-per-job", "4").exitCode());
         List<String> before = definitions(db);
