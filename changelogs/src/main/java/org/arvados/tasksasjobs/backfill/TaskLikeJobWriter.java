@@ -1,15 +1,15 @@
 package org.arvados.tasksasjobs.backfill;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.LocalDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.arvados.tasksasjobs.mapping.JobColumn;
 import org.arvados.tasksasjobs.mapping.TaskLikeJob;
+import org.postgresql.util.PSQLState;
 
 /**
  * Writes task-like jobs a batch at a time: one INSERT ... SELECT FROM unnest(arrays) per batch (one round trip,
@@ -48,7 +48,10 @@ final class TaskLikeJobWriter {
                     .collect(Collectors.joining(", "));
 
     private final Connection connection;
-    private final String insert;
+    /** ON CONFLICT (legacy_task_uuid) DO NOTHING; null when the table has no such unique index to name. */
+    private final String insertOwnConflict;
+    /** ON CONFLICT DO NOTHING: every unique index an arbiter. */
+    private final String insertAnyConflict;
     private final String upsert;
 
     TaskLikeJobWriter(Connection connection) {
@@ -60,7 +63,9 @@ final class TaskLikeJobWriter {
         this.connection = connection;
         boolean taskId = hasLegacyTaskId(connection, table);
         String rows = taskId ? WITH_TASK_ID : WITHOUT_TASK_ID;
-        this.insert = "INSERT INTO " + table + rows + " ON CONFLICT DO NOTHING";
+        this.insertOwnConflict = hasUniqueLegacyTaskUuid(connection, table)
+                ? "INSERT INTO " + table + rows + " ON CONFLICT (legacy_task_uuid) DO NOTHING" : null;
+        this.insertAnyConflict = "INSERT INTO " + table + rows + " ON CONFLICT DO NOTHING";
         this.upsert = "INSERT INTO " + table + " AS target" + rows + UPSERT_SET
                 + (taskId ? ", legacy_task_id = EXCLUDED.legacy_task_id" : "");
     }
@@ -78,14 +83,50 @@ final class TaskLikeJobWriter {
         }
     }
 
+    /** Whether {@code table} has a unique index on legacy_task_uuid alone, which ON CONFLICT can name. */
+    private static boolean hasUniqueLegacyTaskUuid(Connection connection, String table) {
+        try (PreparedStatement st = connection.prepareStatement("""
+                SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+                               WHERE i.indrelid = to_regclass(?) AND i.indisunique AND i.indisvalid AND i.indnkeyatts = 1
+                                 AND i.indpred IS NULL AND i.indexprs IS NULL AND a.attname = 'legacy_task_uuid')""")) {
+            st.setString(1, table);
+            try (java.sql.ResultSet rs = st.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the indexes of " + table + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Inserts the jobs in one statement; returns how many were new. A row that conflicts on any unique index is
      * skipped: besides its own task-like job, the only other conflict is with the task-like job a task had under an
      * earlier uuid (jobs.legacy_task_id), which exists only when the task was renamed after it was carried, and then
      * the online phase has captured the rename and its drain replaces that row.
+     *
+     * <p>The statement first names only legacy_task_uuid as its arbiter: with every unique index an arbiter, PostgreSQL
+     * probes all five before each row, which measured 1.1-1.2 s more per 190,000 rows of a single backend
+     * (docs/benchmarks.md, "Where the time goes"). A conflict on another unique index is rare (a renamed task, a uuid
+     * taken by a concurrent writer since the batch's lookup); it fails that statement, which is rolled back to its
+     * savepoint and run again with every unique index an arbiter.
      */
     int insert(List<TaskLikeJob> jobs) throws SQLException {
-        return write(insert, jobs);
+        if (insertOwnConflict == null || jobs.isEmpty()) {
+            return write(insertAnyConflict, jobs);
+        }
+        Savepoint savepoint = connection.setSavepoint();
+        int written;
+        try {
+            written = write(insertOwnConflict, jobs);
+        } catch (SQLException e) {
+            if (!PSQLState.UNIQUE_VIOLATION.getState().equals(e.getSQLState())) {
+                throw e;
+            }
+            connection.rollback(savepoint);
+            written = write(insertAnyConflict, jobs);
+        }
+        connection.releaseSavepoint(savepoint);
+        return written;
     }
 
     /**
@@ -101,26 +142,33 @@ final class TaskLikeJobWriter {
         if (jobs.isEmpty()) {
             return 0;
         }
-        List<Array> arrays = new ArrayList<>(COLUMNS.size());
         try (PreparedStatement st = connection.prepareStatement(sql)) {
+            int index = 0;
             for (JobColumn column : COLUMNS) {
-                Object[] values = new Object[jobs.size()];
-                for (int k = 0; k < values.length; k++) {
-                    Object value = column.valueOf(jobs.get(k));
-                    // Timestamps travel as text, cast by the statement, so that 'infinity' reaches PostgreSQL as it spells it.
-                    values[k] = value instanceof LocalDateTime time ? SqlTimestamps.format(time) : value;
-                }
-                Array array = connection.createArrayOf(column.type() == JobColumn.SqlType.TIMESTAMP ? "text"
-                        : column.type().element(), values);
-                arrays.add(array);
-                st.setArray(arrays.size(), array);
+                st.setObject(++index, values(column, jobs));
             }
             return st.executeUpdate();
-        } finally {
-            for (Array array : arrays) {
-                array.free();
-            }
         }
+    }
+
+    /**
+     * One column's values as a typed Java array, which pgjdbc sends in PostgreSQL's binary array format: no quoting
+     * and escaping on this side, no array_in parsing on the server's.
+     */
+    private static Object values(JobColumn column, List<TaskLikeJob> jobs) {
+        Object[] values = switch (column.type()) {
+            case VARCHAR, LONG_VARCHAR, TEXT, TIMESTAMP -> new String[jobs.size()];
+            case BOOLEAN -> new Boolean[jobs.size()];
+            case INTEGER -> new Integer[jobs.size()];
+            case BIGINT -> new Long[jobs.size()];
+            case DOUBLE -> new Double[jobs.size()];
+        };
+        for (int k = 0; k < values.length; k++) {
+            Object value = column.valueOf(jobs.get(k));
+            // Timestamps travel as text, cast by the statement, so that 'infinity' reaches PostgreSQL as it spells it.
+            values[k] = value instanceof LocalDateTime time ? SqlTimestamps.format(time) : value;
+        }
+        return values;
     }
 
     /**
