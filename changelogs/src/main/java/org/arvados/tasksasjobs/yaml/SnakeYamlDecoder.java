@@ -106,8 +106,8 @@ public final class SnakeYamlDecoder implements YamlDecoder {
 
     /**
      * What {@code new Yaml(constructor).load(yaml)} does, without building a Yaml: its representer and a resolver
-     * per call were about a tenth of the backfill's Java time on YAML-era rows. The constructor holds the document's
-     * state, so each call has its own.
+     * per call were about a twentieth of the backfill's Java samples (docs/benchmarks.md). The constructor holds
+     * the document's state, so each call has its own.
      */
     private Object load(String yaml) {
         PsychSafeConstructor constructor = new PsychSafeConstructor(options);
