@@ -25,10 +25,10 @@ import org.arvados.tasksasjobs.mapping.UuidMapping;
 final class BatchMapper {
 
     /**
-     * The batch's outcome: rows to write, rows to quarantine, how many derived uuids were taken, and the task-like
+     * The batch's outcome: task-like jobs to write (each with its task's id), rows to quarantine, how many derived uuids were taken, and the task-like
      * job uuid of every task carried (legacy task uuid to job uuid), for the next batch's children.
      */
-    record Mapped(List<TaskLikeJob> jobs, List<QuarantineWriter.Entry> quarantined, int uuidCollisions,
+    record Mapped(List<TaskLikeJobWriter.Row> jobs, List<QuarantineWriter.Entry> quarantined, int uuidCollisions,
                   Map<String, String> carried) { }
 
     /** The derived uuids of a batch that jobs already holds. */
@@ -80,7 +80,7 @@ final class BatchMapper {
         Set<String> existing = lookup.takenUuids();
         Set<String> usedInBatch = new HashSet<>();
         Map<String, String> carriedInBatch = new HashMap<>(); // legacy task uuid -> task-like job uuid
-        List<TaskLikeJob> jobs = new ArrayList<>();
+        List<TaskLikeJobWriter.Row> jobs = new ArrayList<>();
         List<QuarantineWriter.Entry> quarantined = new ArrayList<>();
         int collisions = 0;
         for (TaskBatch.Source s : batch.rows()) {
@@ -101,7 +101,7 @@ final class BatchMapper {
                 if (!job.uuid().equals(UuidMapping.taskLikeJobUuid(job.legacyTaskUuid()))) {
                     collisions++;
                 }
-                jobs.add(job);
+                jobs.add(new TaskLikeJobWriter.Row(s.task().id(), job));
                 usedInBatch.add(job.uuid());
                 carriedInBatch.put(job.legacyTaskUuid(), job.uuid());
             } else if (outcome instanceof MappingOutcome.Quarantined q) {

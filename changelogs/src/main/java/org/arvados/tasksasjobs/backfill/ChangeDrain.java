@@ -111,21 +111,15 @@ final class ChangeDrain {
         if (!mapped.quarantined().isEmpty()) {
             refuseQuarantine.check(mapped.quarantined().get(0));
         }
-        Map<String, Long> taskIdByUuid = new HashMap<>();
-        for (TaskBatch.Source s : batch.rows()) {
-            if (s.task().uuid() != null) {
-                taskIdByUuid.put(s.task().uuid(), s.task().id());
-            }
-        }
-        List<TaskLikeJob> jobs = new ArrayList<>(mapped.jobs().size());
+        List<TaskLikeJobWriter.Row> jobs = new ArrayList<>(mapped.jobs().size());
         Map<String, Long> carried = new HashMap<>();
-        for (TaskLikeJob job : mapped.jobs()) {
-            long taskId = taskIdByUuid.get(job.legacyTaskUuid());
+        for (TaskLikeJobWriter.Row row : mapped.jobs()) {
+            TaskLikeJob job = row.job();
             // A task renamed since keeps the purity mark its task-like job had under the earlier uuid.
-            Set<String> earlier = oldUuids.getOrDefault(taskId, Set.of());
+            Set<String> earlier = oldUuids.getOrDefault(row.taskId(), Set.of());
             boolean marked = earlier.stream().anyMatch(impure::contains) && !Boolean.TRUE.equals(job.nondeterministic());
-            jobs.add(marked ? job.impure() : job);
-            carried.put(job.legacyTaskUuid(), taskId);
+            jobs.add(marked ? new TaskLikeJobWriter.Row(row.taskId(), job.impure()) : row);
+            carried.put(job.legacyTaskUuid(), row.taskId());
         }
         deleteReplacedTaskLikeJobs(touched, ids, carried);
         writer.upsert(jobs);

@@ -15,7 +15,6 @@ import java.util.stream.Collectors;
 import org.arvados.tasksasjobs.changelog.SchemaState;
 import org.arvados.tasksasjobs.mapping.JobColumn;
 import org.arvados.tasksasjobs.mapping.TaskJobMapping;
-import org.arvados.tasksasjobs.mapping.TaskLikeJob;
 
 /**
  * The dry run behind {@code plan}: reads every task the next backfill would handle, maps it exactly as the
@@ -102,7 +101,7 @@ public final class MigrationPlan {
         long collisions = 0;
         Map<String, Long> byReason = new HashMap<>();
         List<Example> examples = new ArrayList<>();
-        List<TaskLikeJob> sample = new ArrayList<>();
+        List<TaskLikeJobWriter.Row> sample = new ArrayList<>();
         long last = resumeAfter;
         while (true) {
             TaskBatch batch = reader.next(last, upper);
@@ -119,9 +118,9 @@ public final class MigrationPlan {
                     examples.add(new Example(e.taskId(), e.taskUuid(), e.reason(), e.detail()));
                 }
             }
-            for (TaskLikeJob job : mapped.jobs()) {
+            for (TaskLikeJobWriter.Row row : mapped.jobs()) {
                 if (sample.size() < SAMPLE_ROWS) {
-                    sample.add(job);
+                    sample.add(row);
                 }
             }
             last = batch.lastId();
@@ -134,7 +133,7 @@ public final class MigrationPlan {
     }
 
     /** Rows per second of writing the sample into a temporary copy of jobs with all its indexes; rolled back. */
-    private double timeSampleWrite(List<TaskLikeJob> sample, boolean expanded) throws SQLException {
+    private double timeSampleWrite(List<TaskLikeJobWriter.Row> sample, boolean expanded) throws SQLException {
         if (sample.isEmpty()) {
             return 0;
         }

@@ -25,12 +25,11 @@ final class TaskLikeJobWriter {
             .collect(Collectors.joining(", "));
 
     /**
-     * What follows {@code INSERT INTO table [AS target]}. A task's job_tasks id (jobs.legacy_task_id, what the
-     * contract's job_tasks view returns as id) is looked up by its uuid, which job_tasks holds unique.
+     * What follows {@code INSERT INTO table [AS target]}: the columns' arrays unnested side by side, and last the
+     * job_tasks id of each task (jobs.legacy_task_id, what the contract's job_tasks view returns as id).
      */
     private static final String WITH_TASK_ID = " (" + JobColumn.names(COLUMNS, "") + ", legacy_task_id)"
-            + " SELECT u.*, (SELECT t.id FROM job_tasks t WHERE t.uuid = u.legacy_task_uuid)"
-            + " FROM unnest(" + ARRAYS + ") AS u (" + JobColumn.names(COLUMNS, "") + ")";
+            + " SELECT * FROM unnest(" + ARRAYS + ", ?::int8[])";
 
     /** Without legacy_task_id: the plan's temporary copy of jobs may have been made before that column existed. */
     private static final String WITHOUT_TASK_ID = " (" + JobColumn.names(COLUMNS, "") + ")"
@@ -47,7 +46,12 @@ final class TaskLikeJobWriter {
                             : c.column() + " = EXCLUDED." + c.column())
                     .collect(Collectors.joining(", "));
 
+    /** A task-like job to write and the job_tasks id of the task it carries (jobs.legacy_task_id). */
+    record Row(long taskId, TaskLikeJob job) { }
+
     private final Connection connection;
+    /** Whether the table has legacy_task_id, bound from {@link Row#taskId()}. */
+    private final boolean taskId;
     /** ON CONFLICT (legacy_task_uuid) DO NOTHING; null when the table has no such unique index to name. */
     private final String insertOwnConflict;
     /** ON CONFLICT DO NOTHING: every unique index an arbiter. */
@@ -61,7 +65,7 @@ final class TaskLikeJobWriter {
     /** Writes into {@code table} instead of jobs: the plan times a sample against a temporary copy. */
     TaskLikeJobWriter(Connection connection, String table) {
         this.connection = connection;
-        boolean taskId = hasLegacyTaskId(connection, table);
+        this.taskId = hasLegacyTaskId(connection, table);
         String rows = taskId ? WITH_TASK_ID : WITHOUT_TASK_ID;
         this.insertOwnConflict = hasUniqueLegacyTaskUuid(connection, table)
                 ? "INSERT INTO " + table + rows + " ON CONFLICT (legacy_task_uuid) DO NOTHING" : null;
@@ -110,7 +114,7 @@ final class TaskLikeJobWriter {
      * taken by a concurrent writer since the batch's lookup); it fails that statement, which is rolled back to its
      * savepoint and run again with every unique index an arbiter.
      */
-    int insert(List<TaskLikeJob> jobs) throws SQLException {
+    int insert(List<Row> jobs) throws SQLException {
         if (insertOwnConflict == null || jobs.isEmpty()) {
             return write(insertAnyConflict, jobs);
         }
@@ -134,18 +138,22 @@ final class TaskLikeJobWriter {
      * already has, keeping its row id, its uuid and the gateway's purity mark ({@code nondeterministic = true} is
      * never taken away). Returns how many rows were written.
      */
-    int upsert(List<TaskLikeJob> jobs) throws SQLException {
+    int upsert(List<Row> jobs) throws SQLException {
         return write(upsert, jobs);
     }
 
-    private int write(String sql, List<TaskLikeJob> jobs) throws SQLException {
-        if (jobs.isEmpty()) {
+    private int write(String sql, List<Row> rows) throws SQLException {
+        if (rows.isEmpty()) {
             return 0;
         }
+        List<TaskLikeJob> jobs = rows.stream().map(Row::job).toList();
         try (PreparedStatement st = connection.prepareStatement(sql)) {
             int index = 0;
             for (JobColumn column : COLUMNS) {
                 st.setObject(++index, values(column, jobs));
+            }
+            if (taskId) {
+                st.setObject(++index, rows.stream().map(Row::taskId).toArray(Long[]::new));
             }
             return st.executeUpdate();
         }

@@ -25,6 +25,28 @@ class UuidMappingTest {
     }
 
     @Test
+    void wellFormedAgreesWithTheGrammarAtEveryPosition() {
+        // The check is written by hand for speed; the grammar it must agree with, as a regular expression.
+        java.util.regex.Pattern grammar = java.util.regex.Pattern.compile("[0-9a-z]{5}-[0-9a-z]{5}-[0-9a-z]{15}");
+        String good = "0a1b2-8i9sb-0123456789abcde";
+        for (int i = 0; i < good.length(); i++) {
+            for (char c : "09az/:`{-_ Z\u00e9".toCharArray()) {
+                String probe = good.substring(0, i) + c + good.substring(i + 1);
+                assertEquals(grammar.matcher(probe).matches(), UuidMapping.isWellFormed(probe), probe);
+            }
+        }
+        SplittableRandom random = new SplittableRandom(7);
+        String alphabet = "az09-Z_";
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder probe = new StringBuilder(good);
+            for (int k = random.nextInt(3); k >= 0; k--) {
+                probe.setCharAt(random.nextInt(probe.length()), alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            assertEquals(grammar.matcher(probe).matches(), UuidMapping.isWellFormed(probe.toString()), probe.toString());
+        }
+    }
+
+    @Test
     void taskLikeJobUuidSwapsTheInfixOnly() {
         assertEquals("zzzzz-8i9sb-runningjobtask1", UuidMapping.taskLikeJobUuid("zzzzz-ot0gb-runningjobtask1"));
         assertEquals("abcde-8i9sb-0123456789abcde", UuidMapping.taskLikeJobUuid("abcde-xxxxx-0123456789abcde"));
