@@ -77,8 +77,13 @@ public final class ServerBench {
      * @param workers {@code --workers} of the parallel variants
      * @param orders  the task orders to run the migrate variants on
      * @param maxHeap the child JVM's -Xmx, e.g. 256m: the heap a user gives it
+     * @param rounds  how many times every variant runs, each time on a fresh copy; the rounds are interleaved (every
+     *                variant once, then again), so a drift of the machine touches each variant alike
      */
-    public record Plan(int workers, Set<Order> orders, String maxHeap) {
+    public record Plan(int workers, Set<Order> orders, String maxHeap, int rounds) {
+        /** The most rounds a run may ask for: each costs every variant's time again. */
+        public static final int MAX_ROUNDS = 9;
+
         public Plan {
             orders = Set.copyOf(orders);
             if (orders.isEmpty()) {
@@ -87,6 +92,9 @@ public final class ServerBench {
             if (workers < 2) {
                 throw new IllegalArgumentException("the parallel variants need at least 2 workers, not " + workers);
             }
+            if (rounds < 1 || rounds > MAX_ROUNDS) {
+                throw new IllegalArgumentException("rounds must be between 1 and " + MAX_ROUNDS + ", not " + rounds);
+            }
             Objects.requireNonNull(maxHeap, "maxHeap");
         }
     }
@@ -94,25 +102,43 @@ public final class ServerBench {
     /**
      * One variant's run.
      *
+     * @param round               which round of the run (from 1)
      * @param seconds             wall time of the child process, or of the yardstick's statement
      * @param indexRebuildSeconds part of {@code seconds} rebuilding deferred indexes; NaN where none were
      * @param peakHeapBytes       the most heap in use before any collection of the child (its GC log); 0 when none ran
      * @param liveHeapBytes       the most heap left after a collection
      * @param rowsDigest          md5 over every task-like job (all columns but id), in legacy task uuid order
      */
-    public record Run(String variant, Order order, int workers, double seconds, long rows, double indexRebuildSeconds,
-                      long peakHeapBytes, long liveHeapBytes, String rowsDigest) {
+    public record Run(String variant, Order order, int round, int workers, double seconds, long rows,
+                      double indexRebuildSeconds, long peakHeapBytes, long liveHeapBytes, String rowsDigest) {
     }
 
-    /** The yardstick's two timings. */
-    public record Yardstick(double before, double after) {
-        public double mean() {
-            return (before + after) / 2;
+    /** The yardstick's timings: before the first round and after each one. */
+    public record Yardstick(List<Double> seconds) {
+        public Yardstick {
+            seconds = List.copyOf(seconds);
+            if (seconds.size() < 2) {
+                throw new IllegalArgumentException("the yardstick is timed before and after the variants");
+            }
         }
 
-        /** |before - after| over the mean. */
+        public double before() {
+            return seconds.get(0);
+        }
+
+        public double after() {
+            return seconds.get(seconds.size() - 1);
+        }
+
+        public double mean() {
+            return seconds.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        }
+
+        /** The largest timing less the smallest, over the mean. */
         public double spread() {
-            return Math.abs(before - after) / mean();
+            double max = seconds.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+            double min = seconds.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+            return (max - min) / mean();
         }
     }
 
@@ -162,19 +188,27 @@ public final class ServerBench {
         return seeded;
     }
 
-    /** The yardstick, the variants on each order, verify and a rerun on the job order's migrate, the yardstick again. */
+    /**
+     * The yardstick, then in each round the variants on each order (verify and a rerun on the job order's migrate) and
+     * the yardstick again.
+     */
     public Outcome run(Plan plan, long tasks) throws Exception {
         Map<String, String> settings = settings();
         List<Run> runs = new ArrayList<>();
-        double before = yardstick(plan);
-        for (Order order : Order.values()) {
-            if (!plan.orders().contains(order)) {
-                continue;
+        List<Double> yardstick = new ArrayList<>();
+        yardstick.add(yardstick(plan));
+        for (int round = 1; round <= plan.rounds(); round++) {
+            if (plan.rounds() > 1) {
+                say("round %d of %d", round, plan.rounds());
             }
-            runs.addAll(migrateVariants(order, plan));
+            for (Order order : Order.values()) {
+                if (plan.orders().contains(order)) {
+                    runs.addAll(migrateVariants(order, plan, round));
+                }
+            }
+            yardstick.add(yardstick(plan));
         }
-        double after = yardstick(plan);
-        return new Outcome(tasks, new Yardstick(before, after), runs, settings);
+        return new Outcome(tasks, new Yardstick(yardstick), runs, settings);
     }
 
     /** Drops every database this benchmark made. */
@@ -185,7 +219,7 @@ public final class ServerBench {
         drop(PREFIX + "run");
     }
 
-    private List<Run> migrateVariants(Order order, Plan plan) throws Exception {
+    private List<Run> migrateVariants(Order order, Plan plan, int round) throws Exception {
         List<Run> runs = new ArrayList<>();
         String workers = Integer.toString(plan.workers());
         String db = PREFIX + "run";
@@ -199,18 +233,18 @@ public final class ServerBench {
                 cli.run(plan.maxHeap(), server.childEnvironment(), "verify", "--url", server.jdbcUrl(db),
                         "--record-baseline", baseline.toString()).requireSuccess("verify --record-baseline");
             }
-            Run migrate = migrate("migrate", order, 1, db, plan);
+            Run migrate = migrate("migrate", order, round, 1, db, plan);
             runs.add(migrate);
             if (more) {
                 say("%s order: verify...", order.label());
                 CommandLineProcess.Result verify = cli.run(plan.maxHeap(), server.childEnvironment(), "verify", "--url",
                         server.jdbcUrl(db), "--baseline", baseline.toString()).requireSuccess("verify");
-                runs.add(new Run("verify", order, 1, verify.seconds(), tasks(db), Double.NaN, verify.peakHeapBytes(),
+                runs.add(new Run("verify", order, round, 1, verify.seconds(), tasks(db), Double.NaN, verify.peakHeapBytes(),
                         verify.liveHeapBytes(), null));
                 say("%s order: migrate again (nothing to do)...", order.label());
                 CommandLineProcess.Result rerun = cli.run(plan.maxHeap(), server.childEnvironment(), "migrate", "--url",
                         server.jdbcUrl(db), "--json").requireSuccess("migrate (again)");
-                runs.add(new Run("rerun", order, 1, rerun.seconds(), migrated(rerun), Double.NaN, rerun.peakHeapBytes(),
+                runs.add(new Run("rerun", order, round, 1, rerun.seconds(), migrated(rerun), Double.NaN, rerun.peakHeapBytes(),
                         rerun.liveHeapBytes(), rowsDigest(db)));
             }
         } finally {
@@ -218,14 +252,14 @@ public final class ServerBench {
         }
 
         recreate(db, template(order));
-        runs.add(migrate("migrate-workers", order, plan.workers(), db, plan, "--workers", workers));
+        runs.add(migrate("migrate-workers", order, round, plan.workers(), db, plan, "--workers", workers));
         recreate(db, template(order));
-        runs.add(migrate("migrate-deferred", order, plan.workers(), db, plan, "--defer-indexes", "--workers", workers));
+        runs.add(migrate("migrate-deferred", order, round, plan.workers(), db, plan, "--defer-indexes", "--workers", workers));
         drop(db);
         return runs;
     }
 
-    private Run migrate(String variant, Order order, int workers, String db, Plan plan, String... options) throws Exception {
+    private Run migrate(String variant, Order order, int round, int workers, String db, Plan plan, String... options) throws Exception {
         say("%s order: %s%s...", order.label(), variant, options.length == 0 ? "" : " " + String.join(" ", options));
         List<String> args = new ArrayList<>(List.of("migrate", "--url", server.jdbcUrl(db), "--json"));
         args.addAll(List.of(options));
@@ -234,7 +268,7 @@ public final class ServerBench {
         JsonNode json = lastJson(r);
         double rebuild = json.path("indexes_rebuilt").isEmpty() ? Double.NaN : json.get("index_rebuild_seconds").asDouble();
         say("%s order: %s: %.1f s", order.label(), variant, r.seconds());
-        return new Run(variant, order, workers, r.seconds(), migrated(r), rebuild, r.peakHeapBytes(), r.liveHeapBytes(),
+        return new Run(variant, order, round, workers, r.seconds(), migrated(r), rebuild, r.peakHeapBytes(), r.liveHeapBytes(),
                 rowsDigest(db));
     }
 

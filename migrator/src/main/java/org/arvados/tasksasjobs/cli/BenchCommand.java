@@ -56,6 +56,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "with --url or --server: -Xmx of the command line's processes (default: ${DEFAULT-VALUE})")
     String heap;
 
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
+            description = "with --url or --server: run every variant N times, each on a fresh copy, the rounds interleaved"
+                    + " and the yardstick timed again after each; the table adds each variant's median (default: ${DEFAULT-VALUE})")
+    int rounds;
+
     @Option(names = "--tasks", paramLabel = "N", defaultValue = "200000",
             description = "tasks to seed (default: ${DEFAULT-VALUE}; 1000000 for the full run)")
     long tasks;
@@ -106,6 +111,9 @@ final class BenchCommand implements Callable<Integer> {
         if (server || connection.given()) {
             return onServer(seed, out, err);
         }
+        if (rounds != 1) {
+            throw MigratorException.usage("--rounds applies to --url or --server; the embedded bench runs each variant once");
+        }
         err.println("bench: starting an embedded PostgreSQL...");
         err.flush();
         try (EmbeddedDatabase server = EmbeddedDatabase.start(dataDir)) {
@@ -142,7 +150,7 @@ final class BenchCommand implements Callable<Integer> {
             for (String o : orders) {
                 chosen.add(ServerBench.Order.of(o.trim()));
             }
-            plan = new ServerBench.Plan(workers, chosen, heap);
+            plan = new ServerBench.Plan(workers, chosen, heap, rounds);
         } catch (IllegalArgumentException e) {
             throw MigratorException.usage(e.getMessage());
         }
@@ -166,7 +174,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             String command = "tasks-as-jobs bench " + (server ? "--server" : "--url " + target.redactedUrl())
                     + " --tasks " + tasks + " --tasks-per-job " + tasksPerJob + " --workers " + workers
-                    + " --orders " + String.join(",", orders) + " --heap " + heap;
+                    + " --orders " + String.join(",", orders) + " --heap " + heap + (rounds == 1 ? "" : " --rounds " + rounds);
             ServerBenchReport report = new ServerBenchReport(machine, command, outcome);
             report.printTable(json.textStream(out, err));
             json.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.toJson()), out);

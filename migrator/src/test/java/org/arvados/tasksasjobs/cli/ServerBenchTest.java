@@ -73,6 +73,37 @@ class ServerBenchTest {
     }
 
     @Test
+    void roundsRunEveryVariantAgainAndSumUpEachByItsMedian(TestDatabase db, @TempDir Path dir) throws Exception {
+        Path json = dir.resolve("rounds.json");
+
+        Cli.Run bench = run("bench", "--url", db.jdbcUrl(), "--tasks", "300", "--tasks-per-job", "6", "--orders", "job",
+                "--rounds", "2", "--json-file", json.toString());
+
+        assertEquals(ExitCode.OK, bench.exitCode(), bench.err());
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertTrue(report.get("command").asText().endsWith("--rounds 2"), report.get("command").asText());
+        assertEquals(3, report.get("yardstick").get("timings_seconds").size(), "before the first round and after each");
+        Map<String, List<Double>> secondsByVariant = new HashMap<>();
+        for (JsonNode r : report.get("results")) {
+            if (r.has("rows_digest")) {
+                assertTrue(r.get("same_rows_as_migrate").asBoolean(), "every round writes the same rows: " + r);
+            }
+            secondsByVariant.computeIfAbsent(r.get("variant").asText(), v -> new ArrayList<>()).add(r.get("seconds").asDouble());
+            assertEquals(secondsByVariant.get(r.get("variant").asText()).size(), r.get("round").asInt(), r.toString());
+        }
+        assertEquals(List.of("migrate", "verify", "rerun", "migrate-workers", "migrate-deferred"),
+                report.get("summary").findValuesAsText("variant"));
+        for (JsonNode m : report.get("summary")) {
+            List<Double> seconds = secondsByVariant.get(m.get("variant").asText());
+            assertEquals(2, m.get("runs").asInt(), m.toString());
+            assertEquals((seconds.get(0) + seconds.get(1)) / 2, m.get("median_seconds").asDouble(), 0.002, m.toString());
+            assertEquals(Math.min(seconds.get(0), seconds.get(1)), m.get("min_seconds").asDouble(), 0.001, m.toString());
+            assertEquals(Math.max(seconds.get(0), seconds.get(1)), m.get("max_seconds").asDouble(), 0.001, m.toString());
+        }
+        assertTrue(bench.out().contains("median of the rounds"), bench.out());
+    }
+
+    @Test
     void theChildProcessesConnectTheWayTheBenchDoes() {
         // A socket directory from PGHOST is a connection property of the bench's own target; the children are given a
         // URL, so it must be in that URL, or they would quietly connect over TCP instead.
@@ -94,5 +125,11 @@ class ServerBenchTest {
         Cli.Run order = run("bench", "--url", db.jdbcUrl(), "--orders", "random");
         assertEquals(ExitCode.USAGE, order.exitCode());
         assertTrue(order.err().contains("unknown task order 'random'"), order.err());
+        Cli.Run rounds = run("bench", "--url", db.jdbcUrl(), "--rounds", "0");
+        assertEquals(ExitCode.USAGE, rounds.exitCode());
+        assertTrue(rounds.err().contains("rounds must be between 1 and 9, not 0"), rounds.err());
+        Cli.Run embedded = run("bench", "--tasks", "100", "--rounds", "2");
+        assertEquals(ExitCode.USAGE, embedded.exitCode());
+        assertTrue(embedded.err().contains("--rounds applies to --url or --server"), embedded.err());
     }
 }
