@@ -25,8 +25,9 @@ import org.arvados.tasksasjobs.mapping.UuidMapping;
 final class BatchMapper {
 
     /**
-     * The batch's outcome: task-like jobs to write (each with its task's id), rows to quarantine, how many derived uuids were taken, and the task-like
-     * job uuid of every task carried (legacy task uuid to job uuid), for the next batch's children.
+     * The batch's outcome: task-like jobs to write (each with its task's job_tasks id), rows to quarantine, how many
+     * derived uuids were taken, and the task-like job uuid of every task carried (legacy task uuid to job uuid), for
+     * the next batch's children.
      */
     record Mapped(List<TaskLikeJobWriter.Row> jobs, List<QuarantineWriter.Entry> quarantined, int uuidCollisions,
                   Map<String, String> carried) { }
