@@ -97,7 +97,7 @@ public final class Backfill {
 
         RunTally tally = new RunTally(listener, run, startNanos);
         listener.started(tally.progress(), resumed);
-        walk(board, ranges, Math.min(workers, ranges.size()), tally);
+        walk(board, Math.min(workers, ranges.size()), tally);
 
         new TaskLikeJobWriter(connection).resolveLateCreators();
         session.restore();
@@ -117,17 +117,18 @@ public final class Backfill {
     /**
      * Walks every range: one worker on this thread and connection, or {@code workers} threads, the first on this
      * connection and each other on one of its own, taking ranges from a {@link RangeBoard}; a worker with nothing
-     * left takes half of another's rest. The first failure stops the others after the batch they are on, and is
+     * left splits off half of another's rest. The first failure stops the others after the batch they are on, and is
      * rethrown once all have stopped.
      */
-    private void walk(RangeBoard board, List<Checkpoints.Range> ranges, int workers, RunTally tally) throws SQLException {
+    private void walk(RangeBoard board, int workers, RunTally tally) throws SQLException {
         ExecutorService mappers = Executors.newFixedThreadPool(workers, daemon("tasks-as-jobs-mapper"));
-        BatchMapper batchMapper = new BatchMapper(connection, mapping, true);
         try {
             if (workers <= 1) {
-                RangeWalker walker = new RangeWalker(connection, batchMapper, settings, tally, mappers, Backfill::strictRefusal);
-                for (Checkpoints.Range range : ranges) {
-                    walker.walk(range, board);
+                try {
+                    walkAll(connection, board, mappers, tally);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw interrupted();
                 }
                 return;
             }
@@ -143,8 +144,7 @@ public final class Backfill {
                         f.get();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        tally.failed(new MigrationRefusedException("the backfill was interrupted; committed batches are kept,"
-                                + " run again to resume"));
+                        tally.failed(interrupted());
                     } catch (ExecutionException e) {
                         tally.failed(e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause()));
                     }
@@ -177,15 +177,7 @@ public final class Backfill {
                 WriteSession.apply(own); // never restored: the connection is closed when the worker ends
                 own.commit();
             }
-            Connection c = first ? connection : own;
-            RangeWalker walker = new RangeWalker(c, new BatchMapper(c, mapping, true), settings, tally, mappers, Backfill::strictRefusal);
-            for (Checkpoints.Range range = board.take(); range != null && !tally.stopped(); range = board.take()) {
-                try {
-                    walker.walk(range, board);
-                } finally {
-                    board.walked();
-                }
-            }
+            walkAll(first ? connection : own, board, mappers, tally);
         } catch (Exception e) {
             tally.failed(e);
             board.close();
@@ -200,6 +192,23 @@ public final class Backfill {
             }
         }
         return null;
+    }
+
+    /** Takes ranges from {@code board} and walks them on {@code c} until nothing is left or another worker failed. */
+    private void walkAll(Connection c, RangeBoard board, ExecutorService mappers, RunTally tally)
+            throws SQLException, InterruptedException {
+        RangeWalker walker = new RangeWalker(c, new BatchMapper(c, mapping, true), settings, tally, mappers, Backfill::strictRefusal);
+        for (RangeBoard.Walk walk = board.take(walker::split); walk != null && !tally.stopped(); walk = board.take(walker::split)) {
+            try {
+                walker.walk(walk, board);
+            } finally {
+                board.walked(walk);
+            }
+        }
+    }
+
+    private static MigrationRefusedException interrupted() {
+        return new MigrationRefusedException("the backfill was interrupted; committed batches are kept, run again to resume");
     }
 
     private static ThreadFactory daemon(String name) {

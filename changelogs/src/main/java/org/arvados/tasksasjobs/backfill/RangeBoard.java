@@ -1,26 +1,59 @@
 package org.arvados.tasksasjobs.backfill;
 
+import java.sql.SQLException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * The ranges of a run that no worker has taken yet, and the workers waiting for one. A worker whose ranges are all
- * walked does not stop while another still walks: it waits here, and a walking worker that sees it waiting hands it
- * the upper half of what its own range has left ({@link RangeWalker}). Without this the run's last seconds had one
- * worker while the other core idled (docs/benchmarks.md, "Where the time goes").
+ * The ranges of a run and the workers walking them. A worker takes a range no one has taken; when none is left, it
+ * does not stop or wait for a walker to finish its batch: it splits the rest of the range with the most ids left after
+ * what its walker has read, at once, and walks the upper half. A walker may be inside a statement of seconds (the
+ * INSERT that merges the trigram index's pending list); before this, the worker with nothing left waited for that
+ * statement's commit while its core idled (docs/benchmarks.md, "Where the time goes").
+ *
+ * <p>A walker reads its range's upper bound here before each read ({@link #startRead}) and says how far it read
+ * ({@link #endRead}); a split never happens while it reads, and never cuts below what it has read.
  */
 final class RangeBoard {
 
+    /** Cuts what {@code range} has left after {@code after} in two, committed; empty when too little is left. */
+    @FunctionalInterface
+    interface Splitter {
+        Optional<Checkpoints.Split> split(Checkpoints.Range range, long after, int rangeNo) throws SQLException;
+    }
+
+    /** A range being walked: its bounds (the upper one lowered by splits) and how far its walker has read. */
+    static final class Walk {
+        private volatile Checkpoints.Range range;
+        private long readUpTo;
+        private boolean read;
+        private boolean reading;
+        private boolean splitting;
+        /** What {@code readUpTo} was when a split found too little left; no split is tried again until it moves. */
+        private long unsplittableAt = Long.MIN_VALUE;
+
+        private Walk(Checkpoints.Range range) {
+            this.range = range;
+            this.readUpTo = range.lastTaskId();
+        }
+
+        /** The range as it stands now (its upper bound may have been lowered by a split). */
+        Checkpoints.Range range() {
+            return range;
+        }
+    }
+
     private final Deque<Checkpoints.Range> waiting;
+    private final List<Walk> walking = new ArrayList<>();
     private int nextRangeNo;
-    private int walking;
-    private int hungry;
-    private int splitsPromised;
     private boolean closed;
 
     /**
-     * @param ranges the run's unfinished ranges, walked in this order
+     * @param ranges the run's unfinished ranges, taken in this order
      * @param nextRangeNo the first range number not used by the run yet
      */
     RangeBoard(Collection<Checkpoints.Range> ranges, int nextRangeNo) {
@@ -29,63 +62,108 @@ final class RangeBoard {
     }
 
     /**
-     * A range to walk: a waiting one, or else one split off for this worker once a walker sees it waiting. Null when
-     * nothing is left to walk (no range waits and no worker walks) or the board is closed. A worker that got a range
-     * calls {@link #walked()} when it is done with it.
+     * A range to walk: one no worker has taken, or else the upper half of what a walker has left, split off through
+     * {@code splitter} (on the caller's thread and connection, outside this board's lock). Waits while every walker's
+     * rest is too small to split or is being read. Null when nothing is left (no range waits and no one walks) or the
+     * board is closed. The caller reports the walk's end with {@link #walked}.
      */
-    synchronized Checkpoints.Range take() throws InterruptedException {
-        while (!closed) {
-            Checkpoints.Range range = waiting.poll();
-            if (range != null) {
-                walking++;
-                return range;
+    Walk take(Splitter splitter) throws SQLException, InterruptedException {
+        while (true) {
+            Walk victim;
+            Checkpoints.Range range;
+            long after;
+            int rangeNo;
+            synchronized (this) {
+                if (closed) {
+                    return null;
+                }
+                Checkpoints.Range next = waiting.poll();
+                if (next != null) {
+                    return walk(next);
+                }
+                if (walking.isEmpty()) {
+                    return null;
+                }
+                victim = victim();
+                if (victim == null) {
+                    wait();
+                    continue;
+                }
+                victim.splitting = true;
+                range = victim.range;
+                after = victim.readUpTo;
+                rangeNo = nextRangeNo++;
             }
-            if (walking == 0) {
-                return null;
-            }
-            hungry++;
+            Optional<Checkpoints.Split> split = Optional.empty();
             try {
-                wait();
+                split = splitter.split(range, after, rangeNo);
             } finally {
-                hungry--;
+                synchronized (this) {
+                    victim.splitting = false;
+                    if (split.isPresent()) {
+                        victim.range = split.get().kept();
+                    } else {
+                        victim.unsplittableAt = after;
+                    }
+                    notifyAll();
+                }
+            }
+            if (split.isPresent()) {
+                synchronized (this) {
+                    if (!closed) {
+                        return walk(split.get().given());
+                    }
+                    return null;
+                }
             }
         }
-        return null;
     }
 
-    /** The worker is done with the range it took (walked to its end, or stopped). */
-    synchronized void walked() {
-        walking--;
-        notifyAll();
-    }
-
-    /**
-     * Whether a walker should split its rest for a waiting worker; true promises a {@link #offer} or a
-     * {@link #splitFailed()}, so two walkers do not both split for one waiting worker.
-     */
-    synchronized boolean splitWanted() {
-        if (closed || hungry <= splitsPromised + waiting.size()) {
-            return false;
+    /** The walk with the most ids left after what its walker read, that may be split now; null when none. */
+    private Walk victim() {
+        Walk best = null;
+        long bestLeft = 0;
+        for (Walk w : walking) {
+            if (!w.read || w.reading || w.splitting || w.readUpTo == w.unsplittableAt) {
+                continue;
+            }
+            long left = w.range.upperBound() - w.readUpTo;
+            if (left > bestLeft) {
+                best = w;
+                bestLeft = left;
+            }
         }
-        splitsPromised++;
-        return true;
+        return best;
     }
 
-    /** A number for a range split off now; never one the run has used. */
-    synchronized int newRangeNo() {
-        return nextRangeNo++;
+    private Walk walk(Checkpoints.Range range) {
+        Walk w = new Walk(range);
+        walking.add(w);
+        return w;
     }
 
-    /** Hands a range split off (and committed) to a waiting worker. */
-    synchronized void offer(Checkpoints.Range range) {
-        splitsPromised--;
-        waiting.add(range);
+    /** The walker is about to read: returns its range's upper bound, and holds splits off until {@link #endRead}. */
+    synchronized long startRead(Walk walk) throws InterruptedException {
+        while (walk.splitting) {
+            wait();
+        }
+        walk.reading = true;
+        return walk.range.upperBound();
+    }
+
+    /** The walker has read every id up to {@code readUpTo} (inclusive) of its range. */
+    synchronized void endRead(Walk walk, long readUpTo) {
+        walk.reading = false;
+        walk.read = true;
+        walk.readUpTo = Math.max(walk.readUpTo, readUpTo);
         notifyAll();
     }
 
-    /** The promised split did not happen (too little left to be worth it). */
-    synchronized void splitFailed() {
-        splitsPromised--;
+    /** The worker is done with {@code walk} (walked to its end, or stopped). */
+    synchronized void walked(Walk walk) {
+        walk.reading = false;
+        walking.remove(walk);
+        notifyAll();
     }
 
     /** Stops handing out ranges: a worker failed, the others finish the batch they are on and stop. */

@@ -44,14 +44,14 @@ final class RangeWalker {
     }
 
     /**
-     * Walks {@code taken} to its end, or until another worker failed (then after the batch in hand). Between batches,
-     * when a worker waits on {@code board} for something to walk, hands it the upper half of what is left.
+     * Walks {@code walk} to its end, or until another worker failed (then after the batch in hand). Its upper bound is
+     * read from {@code board} before each read: a worker with nothing left may have split off the rest meanwhile.
      */
-    void walk(Checkpoints.Range taken, RangeBoard board) throws SQLException {
-        Checkpoints.Range range = taken;
+    void walk(RangeBoard.Walk walk, RangeBoard board) throws SQLException, InterruptedException {
+        Checkpoints.Range range = walk.range();
         BatchSizer sizer = BatchSizer.of(settings);
         long cycleStart = System.nanoTime();
-        TaskBatch batch = reader.next(range.lastTaskId(), range.upperBound(), sizer.size());
+        TaskBatch batch = read(walk, board, range.lastTaskId(), sizer.size());
         if (batch.isEmpty()) {
             checkpoints.advance(range, range.lastTaskId(), 0, 0, true);
             connection.commit();
@@ -60,7 +60,7 @@ final class RangeWalker {
         CompletableFuture<BatchMapper.Mapped> mapping = mapAsync(batch, batchMapper.lookup(batch), Map.of());
         try {
             while (true) {
-                TaskBatch next = reader.next(batch.lastId(), range.upperBound(), sizer.size());
+                TaskBatch next = read(walk, board, batch.lastId(), sizer.size());
                 BatchMapper.Lookup nextLookup = next.isEmpty() ? null : batchMapper.lookup(next);
                 BatchMapper.Mapped mapped = await(mapping);
                 if (settings.strict() && !mapped.quarantined().isEmpty()) {
@@ -78,9 +78,6 @@ final class RangeWalker {
                 if (next.isEmpty() || tally.stopped()) {
                     return;
                 }
-                if (board.splitWanted()) {
-                    range = splitFor(board, range, next.lastId());
-                }
                 BatchPause.take(settings.pause());
                 cycleStart = System.nanoTime();
                 batch = next;
@@ -92,22 +89,34 @@ final class RangeWalker {
         }
     }
 
-    /** Splits the rest of {@code range} after {@code after} (read already) for a waiting worker; returns what stays. */
-    private Checkpoints.Range splitFor(RangeBoard board, Checkpoints.Range range, long after) throws SQLException {
-        Optional<Checkpoints.Split> split;
+    /** The next batch after {@code after}, up to the range's upper bound as it stands on {@code board}. */
+    private TaskBatch read(RangeBoard.Walk walk, RangeBoard board, long after, int size) throws SQLException, InterruptedException {
+        long upper = board.startRead(walk);
+        long readUpTo = after;
         try {
-            split = checkpoints.split(range, after, board.newRangeNo());
+            TaskBatch batch = reader.next(after, upper, size);
+            if (!batch.isEmpty()) {
+                readUpTo = batch.lastId();
+            }
+            return batch;
+        } finally {
+            board.endRead(walk, readUpTo);
+        }
+    }
+
+    /**
+     * For {@link RangeBoard#take}: splits the rest of {@code range} after {@code after} (what its walker has read)
+     * in this worker's own transaction, committed before the split-off half is walked.
+     */
+    Optional<Checkpoints.Split> split(Checkpoints.Range range, long after, int rangeNo) throws SQLException {
+        try {
+            Optional<Checkpoints.Split> split = checkpoints.split(range, after, rangeNo);
             connection.commit();
+            return split;
         } catch (SQLException | RuntimeException e) {
-            board.splitFailed();
+            connection.rollback();
             throw e;
         }
-        if (split.isEmpty()) {
-            board.splitFailed();
-            return range;
-        }
-        board.offer(split.get().given());
-        return split.get().kept();
     }
 
     private CompletableFuture<BatchMapper.Mapped> mapAsync(TaskBatch batch, BatchMapper.Lookup lookup, Map<String, String> carriedBefore) {

@@ -1,27 +1,30 @@
 package org.arvados.tasksasjobs.backfill;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The hand-over between workers: real threads, no database (the splits themselves are WorkersTest's). */
+/** Taking and splitting ranges between workers: real threads, no database (the splits' SQL is BackfillTest's). */
 @Timeout(30)
 class RangeBoardTest {
 
     private static final Checkpoints.Range FIRST = new Checkpoints.Range(1, 0, 0, 100, 0, false);
     private static final Checkpoints.Range SECOND = new Checkpoints.Range(1, 1, 100, 200, 100, false);
-    private static final Checkpoints.Range SPLIT_OFF = new Checkpoints.Range(1, 2, 150, 200, 150, false);
+
+    private static final RangeBoard.Splitter NEVER = (range, after, rangeNo) -> fail("no split was due");
 
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
@@ -34,78 +37,144 @@ class RangeBoardTest {
     void rangesAreTakenInOrderThenNothingWhenNoOneWalks() throws Exception {
         RangeBoard board = new RangeBoard(List.of(FIRST, SECOND), 2);
 
-        assertSame(FIRST, board.take());
-        assertSame(SECOND, board.take());
-        board.walked();
-        board.walked();
-        assertNull(board.take(), "nothing waits and no worker walks");
+        RangeBoard.Walk first = board.take(NEVER);
+        RangeBoard.Walk second = board.take(NEVER);
+        assertSame(FIRST, first.range());
+        assertSame(SECOND, second.range());
+        board.walked(first);
+        board.walked(second);
+        assertNull(board.take(NEVER), "nothing waits and no worker walks");
     }
 
     @Test
-    void aWorkerWithNothingLeftGetsWhatAWalkerSplitsOffForIt() throws Exception {
-        RangeBoard board = new RangeBoard(List.of(FIRST), 2);
-        assertSame(FIRST, board.take());
-        assertFalse(board.splitWanted(), "no one waits yet");
+    void aWorkerWithNothingLeftSplitsAWalkersRestAfterWhatItReadAtOnce() throws Exception {
+        RangeBoard board = new RangeBoard(List.of(FIRST), 7);
+        RangeBoard.Walk walking = board.take(NEVER);
+        assertEquals(100, board.startRead(walking));
+        board.endRead(walking, 40);
+        List<String> asked = Collections.synchronizedList(new ArrayList<>());
 
-        CompletableFuture<Checkpoints.Range> waiting = takeOnAnotherThread(board);
-        awaitSplitWanted(board);
-        assertFalse(board.splitWanted(), "one split is promised for the one waiting worker");
-        assertEquals(2, board.newRangeNo());
-        assertEquals(3, board.newRangeNo(), "range numbers are never handed out twice");
-        board.offer(SPLIT_OFF);
+        // the walker is not reading now (it may be inside a long INSERT): the split does not wait for it
+        RangeBoard.Walk taken = board.take((range, after, rangeNo) -> {
+            asked.add(range.rangeNo() + " after " + after + " as " + rangeNo);
+            return Optional.of(cut(range, 70, rangeNo));
+        });
 
-        assertSame(SPLIT_OFF, waiting.get());
-        assertFalse(board.splitWanted());
+        assertEquals(List.of("0 after 40 as 7"), asked);
+        assertEquals(new Checkpoints.Range(1, 7, 70, 100, 70, false), taken.range());
+        assertEquals(70, walking.range().upperBound());
+        assertEquals(70, board.startRead(walking), "the walker reads up to the cut from now on");
     }
 
     @Test
-    void aSplitThatDidNotHappenIsWantedAgainAndTheLastWalkerEndsTheWait() throws Exception {
+    void aSplitNeverCutsWhatIsBeingRead() throws Exception {
         RangeBoard board = new RangeBoard(List.of(FIRST), 2);
-        assertSame(FIRST, board.take());
-        CompletableFuture<Checkpoints.Range> waiting = takeOnAnotherThread(board);
-        awaitSplitWanted(board);
-        board.splitFailed(); // too little was left
-        assertTrue(board.splitWanted(), "still waiting, so a later batch may split");
-        board.splitFailed();
+        RangeBoard.Walk walking = board.take(NEVER);
+        board.startRead(walking);
+        board.endRead(walking, 40);
+        board.startRead(walking); // reading the next batch
+        List<Long> afters = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<RangeBoard.Walk> thief = takeOnAnotherThread(board, (range, after, rangeNo) -> {
+            afters.add(after);
+            return Optional.of(cut(range, 80, rangeNo));
+        });
 
-        board.walked();
+        board.endRead(walking, 60);
 
-        assertNull(waiting.get(), "the last walker is done: nothing is left to wait for");
+        assertEquals(80, thief.get().range().lowerBound());
+        assertEquals(List.of(60L), afters, "split after all the walker read, not after what it had read before");
+    }
+
+    @Test
+    void aWalkerWaitsForASplitUnderWayBeforeItReads() throws Exception {
+        RangeBoard board = new RangeBoard(List.of(FIRST), 2);
+        RangeBoard.Walk walking = board.take(NEVER);
+        board.startRead(walking);
+        board.endRead(walking, 40);
+        CountDownLatch splitting = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<RangeBoard.Walk> thief = takeOnAnotherThread(board, (range, after, rangeNo) -> {
+            splitting.countDown();
+            await(release);
+            return Optional.of(cut(range, 70, rangeNo));
+        });
+        splitting.await();
+
+        CompletableFuture<Long> read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return board.startRead(walking);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, threads);
+        release.countDown();
+
+        assertEquals(70, read.get(), "the read waited for the split and got the new upper bound");
+        assertEquals(70, thief.get().range().lowerBound());
+    }
+
+    @Test
+    void tooLittleLeftIsTriedAgainOnlyAfterTheWalkerReadMoreAndTheLastWalkerEndsTheWait() throws Exception {
+        RangeBoard board = new RangeBoard(List.of(FIRST), 2);
+        RangeBoard.Walk walking = board.take(NEVER);
+        board.startRead(walking);
+        board.endRead(walking, 90);
+        List<Long> afters = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch triedOnce = new CountDownLatch(1);
+        CountDownLatch triedTwice = new CountDownLatch(2);
+        CompletableFuture<RangeBoard.Walk> thief = takeOnAnotherThread(board, (range, after, rangeNo) -> {
+            afters.add(after);
+            triedOnce.countDown();
+            triedTwice.countDown();
+            return Optional.empty();
+        });
+        triedOnce.await();
+
+        board.startRead(walking);
+        board.endRead(walking, 95);
+        triedTwice.await();
+        board.walked(walking);
+
+        assertNull(thief.get(), "the last walker is done: nothing is left to wait for");
+        assertEquals(List.of(90L, 95L), afters);
     }
 
     @Test
     void closingWakesAWaitingWorkerWithNothing() throws Exception {
         RangeBoard board = new RangeBoard(List.of(FIRST, SECOND), 2);
-        assertSame(FIRST, board.take());
-        assertSame(SECOND, board.take());
-        CompletableFuture<Checkpoints.Range> waiting = takeOnAnotherThread(board);
-        awaitSplitWanted(board);
-        board.splitFailed();
+        board.take(NEVER);
+        board.take(NEVER); // neither has read: nothing to split yet
+        CompletableFuture<RangeBoard.Walk> waiting = takeOnAnotherThread(board, NEVER);
 
         board.close();
 
         assertNull(waiting.get());
-        assertFalse(board.splitWanted(), "a closed board wants nothing");
-        assertNull(board.take());
+        assertNull(board.take(NEVER));
     }
 
-    private CompletableFuture<Checkpoints.Range> takeOnAnotherThread(RangeBoard board) {
+    /** {@code range} cut at {@code at}: what its walker keeps, and the rest as range {@code rangeNo}. */
+    private static Checkpoints.Split cut(Checkpoints.Range range, long at, int rangeNo) {
+        return new Checkpoints.Split(
+                new Checkpoints.Range(range.runId(), range.rangeNo(), range.lowerBound(), at, range.lastTaskId(), false),
+                new Checkpoints.Range(range.runId(), rangeNo, at, range.upperBound(), at, false));
+    }
+
+    private CompletableFuture<RangeBoard.Walk> takeOnAnotherThread(RangeBoard board, RangeBoard.Splitter splitter) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return board.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                return board.take(splitter);
+            } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         }, threads);
     }
 
-    /** Until the other thread waits in take(): splitWanted() turns true then (and promises a split). */
-    private static void awaitSplitWanted(RangeBoard board) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!board.splitWanted()) {
-            assertTrue(System.nanoTime() < deadline, "the other thread never waited");
-            Thread.onSpinWait();
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }
