@@ -322,6 +322,47 @@ class BackfillTest {
         }
     }
 
+    @Test
+    void aSplitByAnotherWorkerDuringAWalkersBatchKeepsBothTheCutAndTheWalkersPosition(TestDatabase db) throws Exception {
+        try (Connection walker = db.connect(); Connection taker = db.connect()) {
+            ArvadosRows rows = new ArvadosRows(walker);
+            rows.job(PARENT, "Complete", "{}");
+            migrate(walker, BackfillSettings.defaults());
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < 5000; i++) {
+                ids.add(rows.task(String.format("zzzzz-ot0gb-steal%010d", i), PARENT, "{}", true, null, null));
+            }
+            try (var st = taker.createStatement()) {
+                st.execute("SET lock_timeout = '5s'"); // waiting on the walker would fail the test, not hang it
+            }
+            walker.setAutoCommit(false);
+            taker.setAutoCommit(false);
+            Checkpoints walkerCheckpoints = new Checkpoints(walker);
+            Checkpoints.Run run = walkerCheckpoints.start().orElseThrow();
+            Checkpoints.Range range = walkerCheckpoints.rangesFor(run, 1).get(0);
+            walker.commit();
+            // the walker's batch is under way (its INSERT would be here); it has read up to the 2,000th task
+            try (var st = walker.createStatement()) {
+                st.execute("SELECT count(*) FROM job_tasks");
+            }
+            long batchEnd = ids.get(999);
+            long read = ids.get(1999);
+
+            Checkpoints.Split split = new Checkpoints(taker).split(range, read, 1).orElseThrow();
+            taker.commit(); // does not wait for the walker: its range row is not locked until it advances
+            walkerCheckpoints.advance(range, batchEnd, 1000, 0, false);
+            walker.commit();
+
+            List<Checkpoints.Range> stored = walkerCheckpoints.ranges(run.runId());
+            walker.commit();
+            assertEquals(2, stored.size());
+            assertEquals(split.kept().upperBound(), stored.get(0).upperBound(), "the cut stays");
+            assertEquals(batchEnd, stored.get(0).lastTaskId(), "and so does the walker's position");
+            assertEquals(split.given().lowerBound(), stored.get(1).lastTaskId());
+            assertEquals(range.upperBound(), stored.get(1).upperBound());
+        }
+    }
+
     private static BackfillResult migrate(Connection c, BackfillSettings settings) throws Exception {
         AtomicReference<BackfillResult> result = new AtomicReference<>();
         new MigrationChangelog(c).update(ALL, settings, new BackfillListener() {
