@@ -69,9 +69,7 @@ class RangeBoardTest {
     @Test
     void aSplitNeverCutsWhatIsBeingRead() throws Exception {
         RangeBoard board = new RangeBoard(List.of(FIRST), 2);
-        RangeBoard.Walk walking = board.take(NEVER);
-        board.startRead(walking);
-        board.endRead(walking, 40);
+        RangeBoard.Walk walking = takeAndRead(board, 40);
         board.startRead(walking); // reading the next batch
         List<Long> afters = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<RangeBoard.Walk> thief = takeOnAnotherThread(board, (range, after, rangeNo) -> {
@@ -88,9 +86,7 @@ class RangeBoardTest {
     @Test
     void aWalkerWaitsForASplitUnderWayBeforeItReads() throws Exception {
         RangeBoard board = new RangeBoard(List.of(FIRST), 2);
-        RangeBoard.Walk walking = board.take(NEVER);
-        board.startRead(walking);
-        board.endRead(walking, 40);
+        RangeBoard.Walk walking = takeAndRead(board, 40);
         CountDownLatch splitting = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<RangeBoard.Walk> thief = takeOnAnotherThread(board, (range, after, rangeNo) -> {
@@ -116,9 +112,7 @@ class RangeBoardTest {
     @Test
     void tooLittleLeftIsTriedAgainOnlyAfterTheWalkerReadMoreAndTheLastWalkerEndsTheWait() throws Exception {
         RangeBoard board = new RangeBoard(List.of(FIRST), 2);
-        RangeBoard.Walk walking = board.take(NEVER);
-        board.startRead(walking);
-        board.endRead(walking, 90);
+        RangeBoard.Walk walking = takeAndRead(board, 90);
         List<Long> afters = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch triedOnce = new CountDownLatch(1);
         CountDownLatch triedTwice = new CountDownLatch(2);
@@ -150,6 +144,14 @@ class RangeBoardTest {
 
         assertNull(waiting.get());
         assertNull(board.take(NEVER));
+    }
+
+    /** The board's next range, taken by a walker that has read up to {@code upTo}. */
+    private static RangeBoard.Walk takeAndRead(RangeBoard board, long upTo) throws Exception {
+        RangeBoard.Walk walk = board.take(NEVER);
+        board.startRead(walk);
+        board.endRead(walk, upTo);
+        return walk;
     }
 
     /** {@code range} cut at {@code at}: what its walker keeps, and the rest as range {@code rangeNo}. */
