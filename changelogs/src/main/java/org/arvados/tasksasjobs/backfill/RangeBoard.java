@@ -50,6 +50,7 @@ final class RangeBoard {
     private final Deque<Checkpoints.Range> waiting;
     private final List<Walk> walking = new ArrayList<>();
     private int nextRangeNo;
+    private int parked;
     private boolean closed;
 
     /**
@@ -86,7 +87,7 @@ final class RangeBoard {
                 }
                 victim = victim();
                 if (victim == null) {
-                    wait();
+                    park();
                     continue;
                 }
                 victim.splitting = true;
@@ -94,27 +95,26 @@ final class RangeBoard {
                 after = victim.readUpTo;
                 rangeNo = nextRangeNo++;
             }
-            Optional<Checkpoints.Split> split = Optional.empty();
+            Optional<Checkpoints.Split> split;
             try {
                 split = splitter.split(range, after, rangeNo);
-            } finally {
+            } catch (SQLException | RuntimeException e) {
                 synchronized (this) {
                     victim.splitting = false;
-                    if (split.isPresent()) {
-                        victim.range = split.get().kept();
-                    } else {
-                        victim.unsplittableAt = after;
-                    }
                     notifyAll();
                 }
+                throw e;
             }
-            if (split.isPresent()) {
-                synchronized (this) {
-                    if (!closed) {
-                        return walk(split.get().given());
-                    }
-                    return null;
+            synchronized (this) {
+                victim.splitting = false;
+                notifyAll();
+                if (split.isEmpty()) {
+                    victim.unsplittableAt = after;
+                    continue;
                 }
+                victim.range = split.get().kept();
+                // registered together with the cut, so no other worker sees the board empty in between
+                return closed ? null : walk(split.get().given());
             }
         }
     }
@@ -145,7 +145,7 @@ final class RangeBoard {
     /** The walker is about to read: returns its range's upper bound, and holds splits off until {@link #endRead}. */
     synchronized long startRead(Walk walk) throws InterruptedException {
         while (walk.splitting) {
-            wait();
+            park();
         }
         walk.reading = true;
         return walk.range.upperBound();
@@ -164,6 +164,20 @@ final class RangeBoard {
         walk.reading = false;
         walking.remove(walk);
         notifyAll();
+    }
+
+    private void park() throws InterruptedException {
+        parked++;
+        try {
+            wait();
+        } finally {
+            parked--;
+        }
+    }
+
+    /** How many threads wait on this board now (for tests: a worker is known to wait before the next step). */
+    synchronized int parked() {
+        return parked;
     }
 
     /** Stops handing out ranges: a worker failed, the others finish the batch they are on and stop. */

@@ -114,7 +114,11 @@ final class RangeWalker {
             connection.commit();
             return split;
         } catch (SQLException | RuntimeException e) {
-            connection.rollback();
+            try {
+                connection.rollback();
+            } catch (SQLException lost) {
+                e.addSuppressed(lost); // the connection is gone; the split's own failure is the one to report
+            }
             throw e;
         }
     }

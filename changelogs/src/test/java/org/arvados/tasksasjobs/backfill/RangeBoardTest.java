@@ -3,8 +3,10 @@ package org.arvados.tasksasjobs.backfill;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -76,6 +78,7 @@ class RangeBoardTest {
             afters.add(after);
             return Optional.of(cut(range, 80, rangeNo));
         });
+        awaitParked(board, 1); // the taker waits: the only walk is being read
 
         board.endRead(walking, 60);
 
@@ -103,6 +106,7 @@ class RangeBoardTest {
                 throw new IllegalStateException(e);
             }
         }, threads);
+        awaitParked(board, 1); // the read waits for the split under way
         release.countDown();
 
         assertEquals(70, read.get(), "the read waited for the split and got the new upper bound");
@@ -169,6 +173,15 @@ class RangeBoardTest {
                 throw new IllegalStateException(e);
             }
         }, threads);
+    }
+
+    /** Until {@code threads} threads wait on the board (a spin on its state, not a sleep); fails after 20 s. */
+    private static void awaitParked(RangeBoard board, int threads) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (board.parked() < threads) {
+            assertTrue(System.nanoTime() < deadline, "no thread ever waited on the board");
+            Thread.onSpinWait();
+        }
     }
 
     private static void await(CountDownLatch latch) {
